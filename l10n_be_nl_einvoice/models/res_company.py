@@ -1,0 +1,22 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+UBL_PROFILES = [
+    ("peppol_bis3", "Peppol BIS Billing 3.0"),
+    ("nlcius", "NLCIUS (SI-UBL 2.0)"),
+    ("ublbe", "UBL.BE (Belgian accounting software)"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    einvoice_ubl_profile = fields.Selection(
+        UBL_PROFILES,
+        string="Default UBL profile",
+        default="peppol_bis3",
+        required=True,
+        help="The UBL flavour produced for a customer that does not ask for another "
+        "one: Peppol BIS Billing 3.0 for the Peppol network, NLCIUS for Dutch public "
+        "and private receivers, UBL.BE for Belgian accounting software.",
+    )
