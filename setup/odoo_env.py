@@ -10,7 +10,9 @@ Databases are built in layers so that repeated runs are fast:
   (the browsable demo, kept between runs, upgraded in place when the addons change).
 
 A database is built under a temporary name and renamed when complete, so an interrupted
-build never leaves a half-made template behind. Each copy takes its filestore with it.
+build never leaves a half-made template behind. Attachments are kept in the database
+(``ir_attachment.location = db``), so a copy made by PostgreSQL is complete by itself
+and every checkout on the machine can use the templates of the same PostgreSQL server.
 
     python setup/odoo_env.py config
     python setup/odoo_env.py test-db [--name einvoice_test]
@@ -191,8 +193,6 @@ def db_copy(source, target):
             )
     finally:
         conn.close()
-    if _filestore(source).is_dir():
-        shutil.copytree(_filestore(source), _filestore(target))
 
 
 def db_rename(source, target):
@@ -207,9 +207,6 @@ def db_rename(source, target):
             )
     finally:
         conn.close()
-    if _filestore(source).is_dir():
-        shutil.rmtree(_filestore(target), ignore_errors=True)
-        _filestore(source).rename(_filestore(target))
 
 
 def _prune(prefix, keep_name):
@@ -265,19 +262,38 @@ def run_odoo(db, *args, what):
     log(f"{what}: {time.monotonic() - started:.0f} s")
 
 
-def load_demo_data(db):
-    """Create the demo companies, customers, products and invoices in `db`."""
-    sys.path.insert(0, str(REPO / "setup"))
-    from demo_data import build
-
+def _in_odoo(db, function):
+    """Run `function(env)` as superuser in `db`, in this process, and commit."""
     import odoo
 
     odoo.tools.config.parse_config(["-c", str(CONF), "-d", db, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        build(env)
-        env["ir.config_parameter"].set_param("einvoice.demo_addons_hash", addons_hash())
+        function(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
+
+
+def store_attachments_in_db(env):
+    env["ir.config_parameter"].set_param("ir_attachment.location", "db")
+    env["ir.attachment"].force_storage()
+
+
+def load_demo_data(env):
+    """Create the demo companies, customers, products and invoices."""
+    sys.path.insert(0, str(REPO / "setup"))
+    from demo_data import build
+
+    build(env)
+    env["ir.config_parameter"].set_param("einvoice.demo_addons_hash", addons_hash())
+
+
+STEPS = {"attachments-in-db": store_attachments_in_db, "load-demo": load_demo_data}
+
+
+def run_step(db, step, what):
+    """Run one of STEPS in a fresh process (a registry is loaded once per process)."""
+    result = subprocess.run([sys.executable, __file__, "step", step, db], check=False)
+    if result.returncode:
+        sys.exit(f"[einvoice] {what} failed: see above")
 
 
 def ensure_base():
@@ -293,6 +309,7 @@ def ensure_base():
     )
     try:
         run_odoo(tmp, "-i", ",".join(modules), what=f"install of {', '.join(modules)}")
+        run_step(tmp, "attachments-in-db", "moving attachments into the database")
     except SystemExit:
         db_drop(tmp)
         raise
@@ -311,14 +328,7 @@ def ensure_template():
     db_copy(base, tmp)
     try:
         run_odoo(tmp, "-i", ",".join(OUR_ADDONS), what="install of our addons")
-        loaded = subprocess.run(
-            [sys.executable, __file__, "load-demo", tmp], check=False
-        )
-        if loaded.returncode:
-            sys.exit(
-                "[einvoice] loading the demo data (setup/demo_data.py) failed:"
-                " see above"
-            )
+        run_step(tmp, "load-demo", "loading the demo data (setup/demo_data.py)")
     except SystemExit:
         db_drop(tmp)
         raise
@@ -372,8 +382,9 @@ def main(argv=None):
     test_db.add_argument("--name", default=TEST_DB)
     demo = sub.add_parser("demo")
     demo.add_argument("--reset", action="store_true")
-    load = sub.add_parser("load-demo")
-    load.add_argument("db")
+    step = sub.add_parser("step")
+    step.add_argument("step", choices=sorted(STEPS))
+    step.add_argument("db")
     args = parser.parse_args(argv)
     write_config()
     if args.command == "config":
@@ -382,8 +393,8 @@ def main(argv=None):
         print(make_test_db(args.name))
     elif args.command == "demo":
         print(ensure_demo(reset=args.reset))
-    elif args.command == "load-demo":
-        load_demo_data(args.db)
+    elif args.command == "step":
+        _in_odoo(args.db, STEPS[args.step])
 
 
 if __name__ == "__main__":
