@@ -2,7 +2,21 @@
 DevTools websocket client) fails when that part is missing instead of being skipped, so
 a green run always means every test ran."""
 
+import logging
+
 import pytest
+
+
+class _ExpectedImportOfTestFramework(logging.Filter):
+    """pytest-odoo imports odoo.tests before test mode is on (test mode set globally
+    would run every module's tests while the registry loads); Odoo logs that import as
+    an error with a stack trace. It is expected here, so it is not shown."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("Importing test framework")
+
+
+logging.getLogger("odoo.tests.common").addFilter(_ExpectedImportOfTestFramework())
 
 MISSING_PARTS = (
     "Chrome executable not found",

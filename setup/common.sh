@@ -7,17 +7,19 @@
 #   PGHOST PGPORT PGUSER   PostgreSQL server to use; default 127.0.0.1:5432, current user
 #   EINVOICE_NO_APT=1      never install Debian packages, only report what is missing
 #   EINVOICE_OFFLINE=1     never download (Odoo source, validation rules)
+#   EINVOICE_LOCAL  folder for what the commands make (default .local)
 #   ODOO_HTTP_PORT  port of ./setup/run (default 8069)
 
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL="$REPO/.local"
+LOCAL="${EINVOICE_LOCAL:-$REPO/.local}"
 VENV="$REPO/.venv"
 SHARED="$(cd "$REPO/.." && pwd)/shared"
 ODOO_SERIES="18.0"
 ODOO_DOWNLOAD_URL="${ODOO_DOWNLOAD_URL:-https://nightly.odoo.com/18.0/nightly/tgz/odoo_18.0.latest.tar.gz}"
 mkdir -p "$LOCAL"
+export EINVOICE_LOCAL="$LOCAL"
 
 say() { printf '\033[1m[einvoice]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[einvoice] ERROR:\033[0m %s\n' "$*" >&2; exit 2; }
@@ -55,12 +57,15 @@ _is_odoo18() { [ -f "$1/odoo/release.py" ] && grep -qE "^version_info = \(18, 0,
 
 find_odoo_src() {
     local cand
-    for cand in "${ODOO_SRC:-}" /opt/odoo "$LOCAL/odoo-src"; do
-        [ -n "$cand" ] || continue
-        if _is_odoo18 "$cand"; then ODOO_SRC="$(cd "$cand" && pwd)"; export ODOO_SRC; return 0; fi
-        if [ "$cand" = "${ODOO_SRC:-}" ] && [ -e "$cand" ]; then
-            die "ODOO_SRC=$cand is not an Odoo 18.0 source tree (expected $cand/odoo/release.py with version 18.0)"
-        fi
+    if [ -n "${ODOO_SRC:-}" ]; then
+        _is_odoo18 "$ODOO_SRC" || die "ODOO_SRC=$ODOO_SRC is not an Odoo 18.0 source tree (expected $ODOO_SRC/odoo/release.py with version 18.0)"
+        ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"; export ODOO_SRC; return 0
+    fi
+    # Where an Odoo source tree is looked for when ODOO_SRC is not set (colon-separated).
+    local search="${EINVOICE_ODOO_SEARCH:-/opt/odoo:$LOCAL/odoo-src}"
+    IFS=: read -r -a cands <<<"$search"
+    for cand in "${cands[@]}"; do
+        if [ -n "$cand" ] && _is_odoo18 "$cand"; then ODOO_SRC="$(cd "$cand" && pwd)"; export ODOO_SRC; return 0; fi
     done
     if [ "${EINVOICE_OFFLINE:-}" != "1" ] && command -v curl >/dev/null; then
         say "no Odoo 18.0 source found; downloading Odoo's official $ODOO_SERIES nightly"
@@ -169,11 +174,13 @@ ensure_postgres() {
         _as_owner "$bindir/initdb" -D "$pgdata" -A trust -U "$owner" -E UTF8 --locale=C.UTF-8 >"$LOCAL/initdb.log" 2>&1 \
             || die "initdb failed (see $LOCAL/initdb.log)"
     fi
-    mkdir -p "$LOCAL/pgsock"; chown "$owner" "$LOCAL/pgsock"
+    # Socket and log in a folder the cluster's owner can write to.
+    local run="$LOCAL/pgrun"
+    mkdir -p "$run"; chown "$owner" "$run"
     chmod o+x "$LOCAL" 2>/dev/null || true
-    _as_owner "$bindir/pg_ctl" -D "$pgdata" -l "$LOCAL/postgres.log" -w -t 60 \
-        -o "-c listen_addresses=$PGHOST -p $PGPORT -k $LOCAL/pgsock -c fsync=off" start >/dev/null \
-        || die "could not start PostgreSQL (see $LOCAL/postgres.log)"
+    _as_owner "$bindir/pg_ctl" -D "$pgdata" -l "$run/postgres.log" -w -t 60 \
+        -o "-c listen_addresses=$PGHOST -p $PGPORT -k $run -c fsync=off" start >/dev/null \
+        || die "could not start PostgreSQL (see $run/postgres.log)"
     PG_STARTED_HERE="$pgdata"
     PG_CTL_STOP=("$bindir/pg_ctl" -D "$pgdata" -m fast -w stop)
     if [ "$owner" != "$(id -un)" ]; then PG_CTL_STOP=(runuser -u "$owner" -- "${PG_CTL_STOP[@]}"); fi

@@ -34,7 +34,7 @@ import psycopg2
 from psycopg2 import sql
 
 REPO = Path(__file__).resolve().parent.parent
-LOCAL = REPO / ".local"
+LOCAL = Path(os.environ.get("EINVOICE_LOCAL", REPO / ".local"))
 CONF = LOCAL / "odoo.conf"
 DATA_DIR = LOCAL / "data"
 LOG_DIR = LOCAL / "logs"

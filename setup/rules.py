@@ -18,11 +18,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "setup" / "rules.lock"
-DEFAULT_CACHE = Path(os.environ.get("EINVOICE_RULES_DIR", REPO / ".local" / "rules"))
+LOCAL = Path(os.environ.get("EINVOICE_LOCAL", REPO / ".local"))
+DEFAULT_CACHE = Path(os.environ.get("EINVOICE_RULES_DIR", LOCAL / "rules"))
 SHARED = REPO.parent / "shared" / "validation"
 
 
-def read_lock(lock=LOCK):
+def read_lock(lock=None):
+    lock = lock or LOCK
     entries = []
     for line_no, line in enumerate(lock.read_text().splitlines(), 1):
         if not line.strip() or line.startswith("#"):

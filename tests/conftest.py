@@ -29,3 +29,15 @@ def load_lib(addon):
 
 for _addon in ADDONS:
     load_lib(_addon)
+
+
+def _load_setup_module(name, alias):
+    spec = importlib.util.spec_from_file_location(alias, REPO / "setup" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[alias] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# setup/rules.py, importable by the tests as `rules_module`.
+_load_setup_module("rules", "rules_module")
