@@ -2,6 +2,7 @@
 
 import polib
 import pytest
+
 from conftest import ADDONS, REPO
 
 

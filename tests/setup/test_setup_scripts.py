@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, SHARED
 
 COMMON = REPO / "setup" / "common.sh"
