@@ -111,7 +111,8 @@ ensure_venv() {
         "$PYTHON" -m venv "$VENV"
     fi
     say "installing Odoo's requirements and ours into $VENV (about a minute the first time)"
-    "$VENV/bin/python" -m pip install -q --upgrade pip wheel 'setuptools<81' >/dev/null
+    "$VENV/bin/python" -m pip install -q --upgrade pip wheel 'setuptools<81' >/dev/null \
+        2> >(grep -v '^WARNING: Location' >&2)
     # Old sdists among Odoo's pins import pkg_resources while building: keep setuptools<81
     # in their isolated build environments too (pip >= 25.3 reads --build-constraint,
     # older pips read PIP_CONSTRAINT there).

@@ -38,7 +38,8 @@ LOCAL = Path(os.environ.get("EINVOICE_LOCAL", REPO / ".local"))
 CONF = LOCAL / "odoo.conf"
 DATA_DIR = LOCAL / "data"
 LOG_DIR = LOCAL / "logs"
-OUR_ADDONS = ("l10n_be_nl_einvoice", "codabox_connector", "billmail_connector")
+# The suite's addons: every folder of the repository with an Odoo manifest.
+OUR_ADDONS = tuple(sorted(p.parent.name for p in REPO.glob("*/__manifest__.py")))
 # Installed beside the addons' own dependencies: the Belgian and Dutch charts the demo
 # companies (and the tests) use, and account_peppol, which Odoo installs by itself as
 # soon as a company is Belgian or Dutch (installing it up front keeps that out of the
