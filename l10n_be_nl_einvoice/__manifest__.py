@@ -12,9 +12,12 @@
     "external_dependencies": {"python": ["lxml", "stdnum", "schwifty"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/einvoice_security.xml",
         "views/menus.xml",
         "views/res_config_settings_views.xml",
+        "views/account_journal_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": ["l10n_be_nl_einvoice/static/tests/tours/*.js"],
     },

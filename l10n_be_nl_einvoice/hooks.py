@@ -1,0 +1,6 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+
+def post_init_hook(env):
+    """Existing databases: each sales journal's series continues from its last number."""
+    env["account.journal"].search([("type", "=", "sale")])._einvoice_ensure_series()

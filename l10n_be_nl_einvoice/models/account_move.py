@@ -1,0 +1,232 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .einvoice_number_series import KINDS
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    einvoice_series_id = fields.Many2one(
+        "einvoice.number.series",
+        string="Number series",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    einvoice_kind = fields.Selection(
+        KINDS, string="Series kind", readonly=True, copy=False
+    )
+    einvoice_period = fields.Char(string="Series period", readonly=True, copy=False)
+    einvoice_number = fields.Integer(
+        string="Number in series", readonly=True, copy=False
+    )
+    einvoice_sent = fields.Boolean(
+        string="Sent, printed or downloaded",
+        readonly=True,
+        copy=False,
+        help="Set the first time the invoice is e-mailed, transmitted, printed or "
+        "downloaded as PDF. Such an invoice can no longer be deleted.",
+    )
+
+    # -- numbering ---------------------------------------------------------------------
+
+    def _einvoice_day(self):
+        # Belgian and Dutch law number invoices by their invoice date.
+        return self.invoice_date or self.date
+
+    def _einvoice_kind(self):
+        refund = self.move_type in ("out_refund", "in_refund")
+        return "refund" if refund and self.journal_id.refund_sequence else "invoice"
+
+    def _einvoice_to_number(self):
+        return self.filtered(
+            lambda m: (
+                m.state != "posted"
+                and not m.einvoice_number
+                and not m.posted_before
+                and m.journal_id._einvoice_managed()
+            )
+        )
+
+    def _einvoice_assign_numbers(self):
+        """Give each move its number from the counter of its series and period, in date
+        order. Called as the moves become posted, in the posting transaction."""
+        groups = defaultdict(list)
+        for move in self._einvoice_to_number().sorted(
+            lambda m: (m._einvoice_day(), m.id)
+        ):
+            day = move._einvoice_day()
+            version = move.journal_id._einvoice_series_at(day)
+            if not version:
+                raise UserError(
+                    _(
+                        "Journal %(journal)s has no invoice number series for %(date)s.",
+                        journal=move.journal_id.display_name,
+                        date=fields.Date.to_string(day),
+                    )
+                )
+            kind = move._einvoice_kind()
+            series = version._series(kind)
+            groups[(version, kind, series.period_key(day))].append((move, series, day))
+        counters = self.env["einvoice.number.counter"].sudo()
+        # Counters are always locked in the same order, so that two batches that need
+        # the same counters wait for each other instead of deadlocking.
+        for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
+            version, kind, period = key
+            first = counters._take(version, kind, period, len(groups[key]))
+            for offset, (move, series, day) in enumerate(groups[key]):
+                move.write(
+                    {
+                        "name": series.render(day, first + offset),
+                        "einvoice_series_id": version.id,
+                        "einvoice_kind": kind,
+                        "einvoice_period": period,
+                        "einvoice_number": first + offset,
+                    }
+                )
+
+    @api.depends("einvoice_number")
+    def _compute_split_sequence(self):
+        # Odoo splits a name at its last digits: FA-2611001 would read as number
+        # 2611001 and every new month as a gap. The series knows the real split.
+        numbered = self.filtered("einvoice_number")
+        super(AccountMove, self - numbered)._compute_split_sequence()
+        for move in numbered:
+            series = move.einvoice_series_id._series(move.einvoice_kind)
+            move.sequence_prefix = series.prefix(move._einvoice_day())
+            move.sequence_number = move.einvoice_number
+
+    @api.constrains("invoice_date", "date")
+    def _einvoice_check_period(self):
+        for move in self.filtered("einvoice_number"):
+            series = move.einvoice_series_id._series(move.einvoice_kind)
+            if series.period_key(move._einvoice_day()) != move.einvoice_period:
+                raise ValidationError(
+                    _(
+                        "%(name)s is numbered in the series of %(period)s: its invoice "
+                        "date must stay in that period. To invoice in another period, "
+                        "cancel it with a credit note and make a new invoice.",
+                        name=move.name,
+                        period=move.einvoice_period,
+                    )
+                )
+
+    def write(self, vals):
+        numbered = self.filtered("einvoice_number")
+        if numbered and "name" in vals:
+            changed = numbered.filtered(lambda m: m.name != vals["name"])
+            if changed:
+                raise UserError(
+                    _(
+                        "%(name)s is a legal invoice number: it can never change.",
+                        name=changed[0].name,
+                    )
+                )
+        for fname in ("journal_id", "move_type", "company_id", "einvoice_number"):
+            if numbered and fname in vals:
+                value = vals[fname]
+                if any(
+                    (m[fname].id if fname.endswith("_id") else m[fname]) != value
+                    for m in numbered
+                ):
+                    raise UserError(
+                        _(
+                            "%(name)s has a legal invoice number: its journal, type and "
+                            "company can no longer change. %(hint)s",
+                            name=numbered[0].name,
+                            hint=self._einvoice_credit_note_hint(),
+                        )
+                    )
+        if vals.get("is_move_sent"):
+            vals = dict(vals, einvoice_sent=True)
+        if vals.get("state") == "posted":
+            self._einvoice_assign_numbers()
+        return super().write(vals)
+
+    # -- deletion ------------------------------------------------------------------------
+
+    def _einvoice_credit_note_hint(self):
+        return _(
+            "To cancel an invoice, post it and issue a credit note (Credit Note button)."
+        )
+
+    def _einvoice_is_sent(self):
+        self.ensure_one()
+        return self.einvoice_sent or self.is_move_sent
+
+    def unlink(self):
+        # Checked here rather than in an ondelete hook so that no context (force_delete,
+        # uninstall) and no user, administrators included, can skip it.
+        self._einvoice_release_numbers()
+        return super().unlink()
+
+    def _einvoice_release_numbers(self):
+        numbered = self.filtered("einvoice_number")
+        if not numbered:
+            return
+        counters = self.env["einvoice.number.counter"].sudo()
+        groups = numbered.grouped(
+            lambda m: (m.einvoice_series_id, m.einvoice_kind, m.einvoice_period)
+        )
+        for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
+            moves = groups[key]
+            counter, last = counters._lock(*key)
+            wanted = list(range(last, last - len(moves), -1))
+            not_last = moves.filtered(
+                lambda m, wanted=wanted: m.einvoice_number not in wanted
+            )
+            if not_last:
+                last_move = self.sudo().search(
+                    [
+                        ("einvoice_series_id", "=", key[0].id),
+                        ("einvoice_kind", "=", key[1]),
+                        ("einvoice_period", "=", key[2]),
+                        ("einvoice_number", "=", last),
+                    ],
+                    limit=1,
+                )
+                raise UserError(
+                    _(
+                        "%(name)s cannot be deleted: only the last invoice of a series "
+                        "can be (here %(last)s), or a number would be missing. %(hint)s",
+                        name=not_last[0].name,
+                        last=last_move.name or last,
+                        hint=self._einvoice_credit_note_hint(),
+                    )
+                )
+            sent = moves.filtered(lambda m: m._einvoice_is_sent())
+            if sent:
+                raise UserError(
+                    _(
+                        "%(name)s was already sent, printed or downloaded: it can no "
+                        "longer be deleted. %(hint)s",
+                        name=sent[0].name,
+                        hint=self._einvoice_credit_note_hint(),
+                    )
+                )
+            self.env["einvoice.number.log"].sudo().create(
+                [
+                    {
+                        "company_id": move.company_id.id,
+                        "journal_id": move.journal_id.id,
+                        "series_id": move.einvoice_series_id.id,
+                        "kind": move.einvoice_kind,
+                        "period": move.einvoice_period,
+                        "number": move.einvoice_number,
+                        "name": move.name,
+                        "event": "deleted",
+                        "move_id": move.id,
+                        "partner_id": move.partner_id.id,
+                        "invoice_date": move.invoice_date,
+                        "amount_total": move.amount_total,
+                        "currency_id": move.currency_id.id,
+                        "user_id": self.env.uid,
+                    }
+                    for move in moves
+                ]
+            )
+            counters._give_back(counter, len(moves))

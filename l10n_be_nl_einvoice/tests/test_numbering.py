@@ -1,0 +1,224 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import NumberingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestNumbering(NumberingCommon):
+    def test_posting_takes_the_next_numbers_of_the_series(self):
+        self.assertEqual(self.journal.einvoice_number_format, "yy")
+        self.assertEqual(self.journal.einvoice_next_number[:5], "FA-26")
+        names = [self.invoice().name for _i in range(3)]
+        self.assertEqual(names, ["FA-2600001", "FA-2600002", "FA-2600003"])
+        refund = self.invoice(move_type="out_refund")
+        self.assertEqual(refund.name, "CN-2600001")
+        self.assertEqual((refund.sequence_prefix, refund.sequence_number), ("CN-26", 1))
+
+    def test_the_three_belgian_formats_and_a_custom_one(self):
+        self.journal.einvoice_number_format = "yymm"
+        self.assertEqual(self.invoice().name, "FA-2611001")
+        self.assertEqual(self.invoice(day="2026-12-01").name, "FA-2612001")
+        journal = self.journal.copy({"code": "PLN", "name": "Plain"})
+        journal.write({"einvoice_number_format": "plain", "einvoice_number_prefix": "P-"})
+        self.assertEqual(journal.einvoice_next_number, "P-00001")
+        journal.write(
+            {
+                "einvoice_number_format": "custom",
+                "einvoice_number_prefix": "F/%(year)s/",
+                "einvoice_refund_prefix": "C/%(year)s/",
+                "einvoice_number_padding": 4,
+                "einvoice_number_reset": "year",
+            }
+        )
+        self.assertEqual(journal.einvoice_next_number, f"F/{fields.Date.today().year}/0001")
+
+    def test_a_series_that_could_repeat_numbers_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "needs the year"):
+            self.journal.write(
+                {
+                    "einvoice_number_format": "custom",
+                    "einvoice_number_prefix": "F-",
+                    "einvoice_number_reset": "year",
+                }
+            )
+
+    def test_a_batch_is_numbered_in_date_order(self):
+        days = ["2026-03-09", "2026-01-15", "2026-02-01", "2026-01-02"]
+        moves = self.env["account.move"]
+        for day in days:
+            moves |= self.invoice(day=day, post=False)
+        moves.action_post()
+        by_date = moves.sorted("invoice_date")
+        self.assertEqual(by_date.mapped("einvoice_number"), [1, 2, 3, 4])
+
+    def test_reset_to_draft_and_posting_again_keep_the_number(self):
+        move = self.invoice()
+        name = move.name
+        move.button_draft()
+        self.assertEqual(move.name, name)
+        move.action_post()
+        self.assertEqual(move.name, name)
+        self.assertEqual(self.invoice().einvoice_number, 2)
+
+    def test_a_number_never_changes_not_even_for_the_superuser(self):
+        move = self.invoice()
+        with self.assertRaisesRegex(UserError, "can never change"):
+            move.sudo().name = "FA-2699999"
+        move.button_draft()
+        with self.assertRaisesRegex(UserError, "can never change"):
+            move.sudo().write({"name": "/"})
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            move.journal_id = self.journal.copy({"code": "OTH", "name": "Other"})
+
+    def test_the_invoice_date_stays_in_the_period_of_its_number(self):
+        self.journal.einvoice_number_format = "yymm"
+        move = self.invoice(day="2026-11-05")
+        move.button_draft()
+        move.invoice_date = fields.Date.to_date("2026-11-28")
+        with self.assertRaisesRegex(ValidationError, "must stay in that period"):
+            move.invoice_date = fields.Date.to_date("2026-12-02")
+
+    def test_a_rolled_back_posting_gives_its_number_back(self):
+        move = self.invoice(post=False)
+        try:
+            with self.env.cr.savepoint():
+                move.action_post()
+                self.assertEqual(move.einvoice_number, 1)
+                raise RuntimeError("posting fails later in the transaction")
+        except RuntimeError:
+            pass
+        self.env.invalidate_all()
+        self.assertEqual(move.state, "draft")
+        self.assertEqual(self.invoice().einvoice_number, 1)
+
+    def test_only_the_last_unsent_invoice_can_be_deleted_and_its_number_returns(self):
+        first, middle, last = (self.invoice() for _i in range(3))
+        (middle + last).button_draft()
+        for user in (self.billing_user, self.accountant, self.administrator):
+            with self.assertRaisesRegex(UserError, "only the last invoice of a series"):
+                middle.with_user(user).with_context(force_delete=True).unlink()
+        last_name = last.name
+        last.with_user(self.billing_user).unlink()
+        log = self.env["einvoice.number.log"].search([("journal_id", "=", self.journal.id)])
+        self.assertEqual((log.name, log.event, log.user_id), (last_name, "deleted", self.billing_user))
+        self.assertEqual(self.invoice().name, last_name)
+        self.assertTrue(first.exists())
+
+    def test_a_sent_invoice_cannot_be_deleted_even_by_an_administrator(self):
+        move = self.invoice()
+        move.is_move_sent = True
+        move.button_draft()
+        move.is_move_sent = False  # the mark of sending stays all the same
+        with self.assertRaisesRegex(UserError, "already sent, printed or downloaded"):
+            move.with_user(self.administrator).with_context(force_delete=True).unlink()
+        with self.assertRaisesRegex(UserError, "already sent"):
+            move.sudo().unlink()
+
+    def test_a_printed_invoice_counts_as_sent(self):
+        move = self.invoice()
+        self.env["ir.actions.report"]._render_qweb_html("account.report_invoice", move.ids)
+        self.assertFalse(move.einvoice_sent, "an HTML preview is not a print")
+        self.env["ir.actions.report"]._render_qweb_pdf("account.report_invoice", move.ids)
+        self.assertTrue(move.einvoice_sent)
+
+    def test_resequencing_is_refused(self):
+        moves = self.invoice() + self.invoice()
+        wizard = (
+            self.env["account.resequence.wizard"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create({"first_name": "FA-2600010", "ordering": "keep"})
+        )
+        with self.assertRaisesRegex(UserError, "cannot be changed or reordered"):
+            wizard.resequence()
+
+    def test_a_change_of_a_used_series_applies_from_the_next_period(self):
+        today = fields.Date.context_today(self.journal)
+        self.init_invoice("out_invoice", invoice_date=today, amounts=[10.0], post=True)
+        before = self.journal.einvoice_next_number
+        self.journal.einvoice_number_prefix = "INV-"
+        versions = self.journal.einvoice_series_ids.sorted("date_from")
+        self.assertEqual(len(versions), 2)
+        self.assertEqual(versions[-1].date_from.year, today.year + 1)
+        self.assertEqual(versions[-1].date_from, versions[-1].date_from.replace(month=1, day=1))
+        self.assertEqual(self.journal.einvoice_next_number, before)
+        self.assertIn(fields.Date.to_string(versions[-1].date_from), self.journal.einvoice_numbering_notice)
+        next_year = versions[-1].date_from + timedelta(days=3)
+        self.assertEqual(self.invoice(day=next_year).name, f"INV-{next_year.year % 100:02d}00001")
+
+    def test_two_journals_of_a_company_cannot_share_a_series(self):
+        with self.assertRaisesRegex(ValidationError, "same series"):
+            self.journal.copy({"code": "DUP", "name": "Dup"}).write(
+                {"einvoice_number_prefix": "FA-"}
+            )
+
+    def test_an_existing_journal_continues_from_its_last_posted_number(self):
+        journal = self.env["account.journal"].create(
+            {
+                "name": "Legacy",
+                "code": "LEG",
+                "type": "sale",
+                "einvoice_numbering": False,
+                "default_account_id": self.company_data["default_account_revenue"].id,
+            }
+        )
+        self.assertFalse(journal.einvoice_series_ids)
+        legacy = self.env["account.move"]
+        for _i in range(2):
+            legacy |= self.init_invoice(
+                "out_invoice",
+                invoice_date=fields.Date.to_date("2026-10-01"),
+                amounts=[50.0],
+                journal=journal,
+                post=True,
+            )
+        self.assertEqual(legacy[-1].name, "LEG/2026/00002")
+        journal.einvoice_numbering = True
+        version = journal.einvoice_series_ids
+        self.assertEqual(
+            (version.number_format, version.prefix, version.padding, version.reset),
+            ("custom", "LEG/%(year)s/", 5, "year"),
+        )
+        self.assertEqual(legacy.mapped("einvoice_number"), [1, 2])
+        this_year = fields.Date.today().year
+        expected_next = "LEG/2026/00003" if this_year == 2026 else f"LEG/{this_year}/00001"
+        self.assertEqual(journal.einvoice_next_number, expected_next)
+        third = self.init_invoice(
+            "out_invoice",
+            invoice_date=fields.Date.to_date("2026-10-02"),
+            amounts=[50.0],
+            journal=journal,
+            post=True,
+        )
+        self.assertEqual(third.name, "LEG/2026/00003")
+        legacy.button_draft()
+        with self.assertRaisesRegex(UserError, "only the last invoice"):
+            legacy[0].unlink()
+
+    def test_each_company_numbers_on_its_own(self):
+        other = self.setup_other_company()["company"]
+        other_journal = self.env["account.journal"].search(
+            [("company_id", "=", other.id), ("type", "=", "sale")], limit=1
+        )
+        mine = self.invoice()
+        theirs = self.init_invoice(
+            "out_invoice",
+            invoice_date=fields.Date.to_date("2026-11-05"),
+            amounts=[10.0],
+            company=other,
+            post=True,
+        )
+        self.assertEqual(theirs.journal_id, other_journal)
+        self.assertEqual((mine.name, theirs.name), ("FA-2600001", "FA-2600001"))
+        counters = self.env["einvoice.number.counter"].with_user(self.billing_user).search([])
+        self.assertEqual(counters.company_id, self.env.company)
+
+    def test_the_settings_show_the_next_number(self):
+        self.invoice()
+        form = Form(self.journal)
+        expected = "00002" if fields.Date.today().year == 2026 else "00001"
+        self.assertEqual(form.einvoice_next_number[-5:], expected)
