@@ -2,5 +2,5 @@
 
 
 def post_init_hook(env):
-    """Existing databases: each sales journal's series continues from its last number."""
+    """Existing databases: each sales journal continues from its last number."""
     env["account.journal"].search([("type", "=", "sale")])._einvoice_ensure_series()

@@ -2,8 +2,9 @@
 
 Belgian law (VAT Code art. 53 §2, Royal Decree no. 1 art. 5) and Dutch law (Wet OB
 art. 35a) ask for invoice numbers that follow each other without gaps, in one or more
-series. A series here is a template, a minimum width for the counter and the period after
-which the counter restarts at 1. Three presets are what Belgian invoicing apps offer:
+series. A series here is a template, a minimum width for the counter and the period
+after which the counter restarts at 1. Three presets are what Belgian invoicing apps
+offer:
 
 * ``yymm``  ``FA-YYMMNNN``  restarts every month
 * ``yy``    ``FA-YYNNNNN``  restarts every year
@@ -79,7 +80,7 @@ class Series:
         return f"{self.prefix(day)}{number:0{self.padding}d}"
 
     def number_of(self, name: str, day: date):
-        """The counter in `name` if `name` belongs to this series for `day`, else None."""
+        """The counter in `name` if it belongs to this series for `day`, else None."""
         prefix = self.prefix(day)
         rest = name[len(prefix) :] if name.startswith(prefix) else ""
         if len(rest) >= self.padding and rest.isdigit() and int(rest) > 0:
@@ -93,8 +94,8 @@ def series_for(number_format: str, prefix: str, padding=None, reset=None) -> Ser
         suffix, width, restart = PRESETS[number_format]
         if PLACEHOLDER.search(prefix or ""):
             raise NumberingError(
-                "placeholders such as %(year)s belong in a custom format, not in the prefix "
-                "of a preset"
+                "placeholders such as %(year)s belong in a custom format, not in the "
+                "prefix of a preset"
             )
         return Series((prefix or "") + suffix, width, restart)
     if number_format == "custom":

@@ -54,9 +54,9 @@ class AccountJournal(models.Model):
     einvoice_numbering = fields.Boolean(
         string="Legal invoice numbering",
         default=True,
-        help="Number the invoices and credit notes of this sales journal without gaps: a "
-        "number is taken when an invoice is posted, never changes, and only the last "
-        "invoice of a series can be deleted, if it was never sent.",
+        help="Number the invoices and credit notes of this sales journal without "
+        "gaps: a number is taken when an invoice is posted, never changes, and only "
+        "the last invoice of a series can be deleted, if it was never sent.",
     )
     einvoice_series_ids = fields.One2many(
         "einvoice.number.series", "journal_id", string="Number series", readonly=True
@@ -161,7 +161,7 @@ class AccountJournal(models.Model):
                 new._check_no_collision_with_issued_numbers()
 
     def _einvoice_default_series(self):
-        """FA-/CN- for a company's first sales journal, the journal code for the others."""
+        """FA-/CN- for a company's first sales journal, the code for the others."""
         self.ensure_one()
         others = self.env["einvoice.number.series"].search(
             [("company_id", "=", self.company_id.id), ("journal_id", "!=", self.id)]
@@ -175,7 +175,7 @@ class AccountJournal(models.Model):
         }
 
     @api.depends(
-        "einvoice_series_ids.counter_ids.last_number",
+        "einvoice_series_ids.claim_ids",
         "einvoice_series_ids.number_format",
         "einvoice_series_ids.prefix",
         "einvoice_series_ids.refund_prefix",
@@ -194,6 +194,7 @@ class AccountJournal(models.Model):
             version = journal._einvoice_managed() and journal._einvoice_series_at(today)
             if not version:
                 continue
+            last_numbers = version._last_numbers()
             for kind, fname in (
                 ("invoice", "einvoice_next_number"),
                 ("refund", "einvoice_next_refund_number"),
@@ -201,13 +202,8 @@ class AccountJournal(models.Model):
                 if kind not in version._kinds():
                     continue
                 series = version._series(kind)
-                period = series.period_key(today)
-                counter = version.counter_ids.filtered(
-                    lambda c, kind=kind, period=period: (
-                        c.kind == kind and c.period == period
-                    )
-                )
-                journal[fname] = series.render(today, (counter.last_number or 0) + 1)
+                last = last_numbers.get((kind, series.period_key(today)), 0)
+                journal[fname] = series.render(today, last + 1)
             latest = journal.einvoice_series_ids.sorted("date_from")[-1:]
             if latest != version:
                 journal.einvoice_numbering_notice = _(
@@ -290,17 +286,19 @@ class AccountJournal(models.Model):
             }
         )
 
+    def _einvoice_check_no_numbered_invoices(self):
+        numbered = [("journal_id", "in", self.ids), ("einvoice_number", "!=", 0)]
+        if self.env["account.move"].search_count(numbered, limit=1):
+            raise UserError(
+                _(
+                    "This journal has numbered invoices: its type and company can no "
+                    "longer change."
+                )
+            )
+
     def write(self, vals):
         if "type" in vals or "company_id" in vals:
-            if self.env["account.move"].search_count(
-                [("journal_id", "in", self.ids), ("einvoice_number", "!=", 0)], limit=1
-            ):
-                raise UserError(
-                    _(
-                        "This journal has numbered invoices: its type and company can no "
-                        "longer change."
-                    )
-                )
+            self._einvoice_check_no_numbered_invoices()
         result = super().write(vals)
         if vals.get("einvoice_numbering") or vals.get("type") == "sale":
             self._einvoice_ensure_series()

@@ -53,8 +53,8 @@ class AccountMove(models.Model):
         )
 
     def _einvoice_assign_numbers(self):
-        """Give each move its number from the counter of its series and period, in date
-        order. Called as the moves become posted, in the posting transaction."""
+        """Give each move the next number of its series and period, in date order.
+        Called as the moves become posted, inside the posting transaction."""
         groups = defaultdict(list)
         for move in self._einvoice_to_number().sorted(
             lambda m: (m._einvoice_day(), m.id)
@@ -64,7 +64,8 @@ class AccountMove(models.Model):
             if not version:
                 raise UserError(
                     _(
-                        "Journal %(journal)s has no invoice number series for %(date)s.",
+                        "Journal %(journal)s has no invoice number series for "
+                        "%(date)s.",
                         journal=move.journal_id.display_name,
                         date=fields.Date.to_string(day),
                     )
@@ -72,13 +73,13 @@ class AccountMove(models.Model):
             kind = move._einvoice_kind()
             series = version._series(kind)
             groups[(version, kind, series.period_key(day))].append((move, series, day))
-        counters = self.env["einvoice.number.counter"].sudo()
-        # Counters are always locked in the same order, so that two batches that need
-        # the same counters wait for each other instead of deadlocking.
+        claims = self.env["einvoice.number.claim"].sudo()
         for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
             version, kind, period = key
-            first = counters._take(version, kind, period, len(groups[key]))
-            for offset, (move, series, day) in enumerate(groups[key]):
+            items = groups[key]
+            moves = self.browse([move.id for move, _series, _day in items])
+            first = claims._claim(version, kind, period, moves)
+            for offset, (move, series, day) in enumerate(items):
                 move.write(
                     {
                         "name": series.render(day, first + offset),
@@ -94,11 +95,12 @@ class AccountMove(models.Model):
         # Odoo splits a name at its last digits: FA-2611001 would read as number
         # 2611001 and every new month as a gap. The series knows the real split.
         numbered = self.filtered("einvoice_number")
-        super(AccountMove, self - numbered)._compute_split_sequence()
+        result = super(AccountMove, self - numbered)._compute_split_sequence()
         for move in numbered:
             series = move.einvoice_series_id._series(move.einvoice_kind)
             move.sequence_prefix = series.prefix(move._einvoice_day())
             move.sequence_number = move.einvoice_number
+        return result
 
     @api.constrains("invoice_date", "date")
     def _einvoice_check_period(self):
@@ -135,8 +137,8 @@ class AccountMove(models.Model):
                 ):
                     raise UserError(
                         _(
-                            "%(name)s has a legal invoice number: its journal, type and "
-                            "company can no longer change. %(hint)s",
+                            "%(name)s has a legal invoice number: its journal, type "
+                            "and company can no longer change. %(hint)s",
                             name=numbered[0].name,
                             hint=self._einvoice_credit_note_hint(),
                         )
@@ -147,11 +149,12 @@ class AccountMove(models.Model):
             self._einvoice_assign_numbers()
         return super().write(vals)
 
-    # -- deletion ------------------------------------------------------------------------
+    # -- deletion ----------------------------------------------------------------------
 
     def _einvoice_credit_note_hint(self):
         return _(
-            "To cancel an invoice, post it and issue a credit note (Credit Note button)."
+            "To cancel an invoice, post it and issue a credit note (Credit Note "
+            "button)."
         )
 
     def _einvoice_is_sent(self):
@@ -168,13 +171,15 @@ class AccountMove(models.Model):
         numbered = self.filtered("einvoice_number")
         if not numbered:
             return
-        counters = self.env["einvoice.number.counter"].sudo()
+        claims = self.env["einvoice.number.claim"].sudo()
         groups = numbered.grouped(
             lambda m: (m.einvoice_series_id, m.einvoice_kind, m.einvoice_period)
         )
         for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
             moves = groups[key]
-            counter, last = counters._lock(*key)
+            # The moves must be the tail of the series: the numbers down from the
+            # last one issued, with no number after them held by anyone.
+            last = claims._last_issued(*key, max(moves.mapped("einvoice_number")))
             wanted = list(range(last, last - len(moves), -1))
             not_last = moves.filtered(
                 lambda m, wanted=wanted: m.einvoice_number not in wanted
@@ -191,8 +196,9 @@ class AccountMove(models.Model):
                 )
                 raise UserError(
                     _(
-                        "%(name)s cannot be deleted: only the last invoice of a series "
-                        "can be (here %(last)s), or a number would be missing. %(hint)s",
+                        "%(name)s cannot be deleted: only the last invoice of a "
+                        "series can be (here %(last)s), or a number would be missing. "
+                        "%(hint)s",
                         name=not_last[0].name,
                         last=last_move.name or last,
                         hint=self._einvoice_credit_note_hint(),
@@ -229,4 +235,5 @@ class AccountMove(models.Model):
                     for move in moves
                 ]
             )
-            counters._give_back(counter, len(moves))
+            claims.search([("move_id", "in", moves.ids)]).unlink()
+            claims._invalidate_journals()

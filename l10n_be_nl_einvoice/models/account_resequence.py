@@ -11,8 +11,8 @@ class AccountResequenceWizard(models.TransientModel):
         if numbered or self.move_ids.journal_id._einvoice_managed():
             raise UserError(
                 _(
-                    "Journal %(journal)s has legal invoice numbering: its numbers cannot be "
-                    "changed or reordered.",
+                    "Journal %(journal)s has legal invoice numbering: its numbers "
+                    "cannot be changed or reordered.",
                     journal=(numbered or self.move_ids).journal_id[:1].display_name,
                 )
             )

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -19,8 +21,8 @@ KINDS = [("invoice", "Invoices"), ("refund", "Credit notes")]
 
 class EinvoiceNumberSeries(models.Model):
     """One version of a sales journal's number series, valid from `date_from` until the
-    next version. A version that has issued numbers is never edited: a change makes a new
-    version from the next period, so each period is numbered by one series only."""
+    next version. A version that has issued numbers is never edited: a change makes a
+    new version from the next period, so each period is numbered by one series only."""
 
     _name = "einvoice.number.series"
     _description = "Invoice number series"
@@ -38,7 +40,7 @@ class EinvoiceNumberSeries(models.Model):
     refund_prefix = fields.Char(string="Credit note prefix", default="CN-")
     padding = fields.Integer(string="Counter width", default=5)
     reset = fields.Selection(RESETS, string="Restart", default="year")
-    counter_ids = fields.One2many("einvoice.number.counter", "series_id", readonly=True)
+    claim_ids = fields.One2many("einvoice.number.claim", "series_id", readonly=True)
 
     _sql_constraints = [
         (
@@ -62,21 +64,34 @@ class EinvoiceNumberSeries(models.Model):
 
     def _is_used(self, period=None):
         self.ensure_one()
-        counters = self.counter_ids.filtered(lambda c: c.last_number > 0)
+        domain = [("series_id", "=", self.id)]
         if period is not None:
-            counters = counters.filtered(lambda c: c.period == period)
-        return bool(counters)
+            domain.append(("period", "=", period))
+        claims = self.env["einvoice.number.claim"].sudo()
+        return bool(claims.search_count(domain, limit=1))
+
+    def _last_numbers(self):
+        """{(kind, period): last number issued}, as this transaction sees them."""
+        self.ensure_one()
+        groups = (
+            self.env["einvoice.number.claim"]
+            .sudo()
+            ._read_group(
+                [("series_id", "=", self.id)], ["kind", "period"], ["number:max"]
+            )
+        )
+        return {(kind, period): last for kind, period, last in groups}
 
     def _check_no_collision_with_issued_numbers(self):
         """A new version must not issue names the journal already has."""
-        Move = self.env["account.move"].sudo()
+        moves = self.env["account.move"].sudo()
         for version in self:
             for kind in version._kinds():
                 prefix = version._series(kind).prefix(version.date_from)
                 escaped = (
                     prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 )
-                taken = Move.search(
+                taken = moves.search(
                     [
                         ("journal_id", "=", version.journal_id.id),
                         ("name", "=like", escaped + "%"),
@@ -86,9 +101,9 @@ class EinvoiceNumberSeries(models.Model):
                 if taken:
                     raise ValidationError(
                         _(
-                            "Journal %(journal)s already has %(name)s: a new series from "
-                            "%(date)s with prefix %(prefix)s could give the same numbers "
-                            "again. Choose another prefix.",
+                            "Journal %(journal)s already has %(name)s: a new series "
+                            "from %(date)s with prefix %(prefix)s could give the same "
+                            "numbers again. Choose another prefix.",
                             journal=version.journal_id.display_name,
                             name=taken.name,
                             date=fields.Date.to_string(version.date_from),
@@ -97,31 +112,40 @@ class EinvoiceNumberSeries(models.Model):
                     )
 
     def _adopt_moves(self, moves):
-        """Record under this version the numbers `moves` already carry, and set its
-        counters to the highest of each period, so numbering continues after them."""
+        """Record under this version the numbers `moves` already carry, so that its
+        numbering continues after them."""
         self.ensure_one()
-        rows, highest = [], {}
+        cr = self.env.cr
         for move in moves:
             kind = move._einvoice_kind()
             series = self._series(kind)
             for day in filter(None, (move.invoice_date, move.date)):
                 number = series.number_of(move.name, day)
-                if number:
-                    period = series.period_key(day)
-                    rows.append((kind, period, number, move.id))
-                    key = (kind, period)
-                    highest[key] = max(highest.get(key, 0), number)
-                    break
-        cr = self.env.cr
-        for kind, period, number, move_id in rows:
-            cr.execute(
-                """UPDATE account_move SET einvoice_series_id = %s, einvoice_kind = %s,
-                          einvoice_period = %s, einvoice_number = %s WHERE id = %s""",
-                (self.id, kind, period, number, move_id),
-            )
-        counters = self.env["einvoice.number.counter"].sudo()
-        for (kind, period), number in highest.items():
-            counters._take(self, kind, period, number)
+                if not number:
+                    continue
+                period = series.period_key(day)
+                cr.execute(
+                    """UPDATE account_move
+                          SET einvoice_series_id = %s, einvoice_kind = %s,
+                              einvoice_period = %s, einvoice_number = %s
+                        WHERE id = %s""",
+                    (self.id, kind, period, number, move.id),
+                )
+                cr.execute(
+                    """INSERT INTO einvoice_number_claim (series_id, company_id,
+                              journal_id, kind, period, number, move_id)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
+                    (
+                        self.id,
+                        self.company_id.id,
+                        self.journal_id.id,
+                        kind,
+                        period,
+                        number,
+                        move.id,
+                    ),
+                )
+                break
         moves.invalidate_recordset(
             [
                 "einvoice_series_id",
@@ -130,6 +154,7 @@ class EinvoiceNumberSeries(models.Model):
                 "einvoice_number",
             ]
         )
+        self.env["einvoice.number.claim"]._invalidate_journals()
 
     @api.constrains("number_format", "prefix", "refund_prefix", "padding", "reset")
     def _check_series(self):
@@ -140,8 +165,8 @@ class EinvoiceNumberSeries(models.Model):
                 except NumberingError as error:
                     raise ValidationError(
                         _(
-                            "The invoice numbering of journal %(journal)s cannot be used: "
-                            "%(reason)s.",
+                            "The invoice numbering of journal %(journal)s cannot be "
+                            "used: %(reason)s.",
                             journal=version.journal_id.display_name,
                             reason=str(error),
                         )
@@ -152,9 +177,9 @@ class EinvoiceNumberSeries(models.Model):
                 if invoice.startswith(refund) or refund.startswith(invoice):
                     raise ValidationError(
                         _(
-                            "Journal %(journal)s: invoices (%(invoice)s) and credit notes "
-                            "(%(refund)s) need prefixes that do not start alike, or their "
-                            "numbers could meet.",
+                            "Journal %(journal)s: invoices (%(invoice)s) and credit "
+                            "notes (%(refund)s) need prefixes that do not start "
+                            "alike, or their numbers could meet.",
                             journal=version.journal_id.display_name,
                             invoice=invoice,
                             refund=refund,
@@ -172,119 +197,144 @@ class EinvoiceNumberSeries(models.Model):
                 ]
             )
             clash = others.filtered(
-                lambda o, mine=mine: (
-                    {o.prefix, o.refund_prefix} & mine
-                    and o.number_format == version.number_format
+                lambda o, mine=mine, fmt=version.number_format: (
+                    {o.prefix, o.refund_prefix} & mine and o.number_format == fmt
                 )
             )
             if clash:
                 raise ValidationError(
                     _(
-                        "Journals %(journal)s and %(other)s would number invoices in the "
-                        "same series: give each its own prefix.",
+                        "Journals %(journal)s and %(other)s would number invoices in "
+                        "the same series: give each its own prefix.",
                         journal=version.journal_id.display_name,
                         other=clash[0].journal_id.display_name,
                     )
                 )
 
 
-class EinvoiceNumberCounter(models.Model):
-    """The last number issued per series version, kind and period. Numbers are taken by
-    an UPDATE of this row inside the posting transaction: the row stays locked until
-    that transaction ends, a rollback gives the numbers back, and concurrent postings
-    wait for each other instead of failing."""
+class EinvoiceNumberClaim(models.Model):
+    """One row per number issued: (series, kind, period, number) is unique.
 
-    _name = "einvoice.number.counter"
-    _description = "Invoice number counter"
-    _order = "series_id, kind, period"
+    Odoo runs each request in a REPEATABLE READ transaction, where two transactions that
+    update one shared counter row make the second fail ("could not serialize access").
+    A unique index has no such problem: inserting a number that another transaction
+    holds waits for that transaction, then fails only if it committed. So a number is
+    taken by inserting its claim inside the posting transaction: a rollback removes the
+    claim and gives the number back, concurrent postings wait for each other and then
+    take the next free number, and deleting the last invoice removes its claim."""
+
+    _name = "einvoice.number.claim"
+    _description = "Issued invoice number"
+    _order = "series_id, kind, period, number"
+    _log_access = False
 
     series_id = fields.Many2one(
         "einvoice.number.series", required=True, ondelete="restrict", index=True
     )
-    company_id = fields.Many2one(related="series_id.company_id", store=True)
-    journal_id = fields.Many2one(related="series_id.journal_id", store=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    journal_id = fields.Many2one("account.journal", required=True, index=True)
     kind = fields.Selection(KINDS, required=True)
     period = fields.Char(required=True, help="2026-11 (monthly), 2026 (yearly) or all")
-    last_number = fields.Integer(readonly=True)
+    number = fields.Integer(required=True)
+    move_id = fields.Many2one("account.move", ondelete="cascade", index=True)
 
     _sql_constraints = [
         (
-            "series_kind_period_unique",
-            "UNIQUE (series_id, kind, period)",
-            "One counter per series, kind and period.",
+            "number_unique",
+            "UNIQUE (series_id, kind, period, number)",
+            "An invoice number is issued once.",
         ),
-        ("last_number_not_negative", "CHECK (last_number >= 0)", "Numbers start at 1."),
+        ("number_positive", "CHECK (number > 0)", "Invoice numbers start at 1."),
     ]
 
+    _INSERT = """
+        INSERT INTO einvoice_number_claim
+               (series_id, company_id, journal_id, kind, period, number, move_id)
+        SELECT %(series)s, %(company)s, %(journal)s, %(kind)s, %(period)s,
+               %(first)s + n - 1, (%(moves)s::int[])[n]
+          FROM generate_series(1, %(count)s) AS n
+    """
+
+    def _insert(self, version, kind, period, first, move_ids, keep):
+        """Insert the claims first, first + 1, ... (one per move id; a single one
+        without a move for a probe) in a savepoint, and keep them or roll them back.
+        Return False, with nothing inserted, if one of the numbers is taken."""
+        cr = self.env.cr
+        params = {
+            "series": version.id,
+            "company": version.company_id.id,
+            "journal": version.journal_id.id,
+            "kind": kind,
+            "period": period,
+            "first": first,
+            "moves": list(move_ids) if move_ids else [None],
+            "count": len(move_ids) if move_ids else 1,
+        }
+        cr.execute("SAVEPOINT einvoice_claim")
+        try:
+            cr.execute(self._INSERT, params, log_exceptions=False)
+        except psycopg2.errors.UniqueViolation:
+            cr.execute("ROLLBACK TO SAVEPOINT einvoice_claim")
+            return False
+        if keep:
+            cr.execute("RELEASE SAVEPOINT einvoice_claim")
+        else:
+            cr.execute("ROLLBACK TO SAVEPOINT einvoice_claim")
+        return True
+
+    def _is_free(self, version, kind, period, number):
+        """Nobody holds `number`, committed or not (waits for one that does)."""
+        return self._insert(version, kind, period, number, None, keep=False)
+
+    def _first_free(self, version, kind, period, top):
+        """The first number nobody holds, starting the search from `top`, the last
+        number as this transaction first saw it."""
+        # The last invoice may have been deleted since: step down to the real last.
+        while top > 0 and self._is_free(version, kind, period, top):
+            top -= 1
+        # Others may have posted since. The numbers taken are 1..last, so search up in
+        # doubling steps, then halve the interval down to the first free one.
+        low, step = top, 1
+        high = low + 1
+        while not self._is_free(version, kind, period, high):
+            low, step = high, step * 2
+            high = low + step
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._is_free(version, kind, period, middle):
+                high = middle
+            else:
+                low = middle
+        return high
+
     @api.model
-    def _take(self, series, kind, period, count):
-        """Reserve `count` consecutive numbers; return the first one."""
+    def _claim(self, version, kind, period, moves):
+        """Claim consecutive numbers for `moves`, in their order; return the first."""
         cr = self.env.cr
         cr.execute(
-            """
-            INSERT INTO einvoice_number_counter
-                (series_id, company_id, journal_id, kind, period, last_number,
-                 create_uid, create_date, write_uid, write_date)
-            VALUES (%(series)s, %(company)s, %(journal)s, %(kind)s, %(period)s, 0,
-                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
-            ON CONFLICT (series_id, kind, period) DO NOTHING
-            """,
-            {
-                "series": series.id,
-                "company": series.company_id.id,
-                "journal": series.journal_id.id,
-                "kind": kind,
-                "period": period,
-                "uid": self.env.uid,
-            },
+            """SELECT max(number) FROM einvoice_number_claim
+                WHERE series_id = %s AND kind = %s AND period = %s""",
+            (version.id, kind, period),
         )
-        cr.execute(
-            """
-            UPDATE einvoice_number_counter
-               SET last_number = last_number + %(count)s,
-                   write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-             WHERE series_id = %(series)s AND kind = %(kind)s AND period = %(period)s
-         RETURNING last_number
-            """,
-            {
-                "count": count,
-                "uid": self.env.uid,
-                "series": series.id,
-                "kind": kind,
-                "period": period,
-            },
-        )
-        last = cr.fetchone()[0]
-        self._invalidate_after_sql()
-        return last - count + 1
+        top = cr.fetchone()[0] or 0
+        while True:
+            first = self._first_free(version, kind, period, top)
+            if self._insert(version, kind, period, first, moves.ids, keep=True):
+                self.invalidate_model()
+                self._invalidate_journals()
+                return first
+            top = first  # numbers were taken in between: search again from there
 
-    def _invalidate_after_sql(self):
-        # The counters change by SQL (to hold the row lock): drop what the ORM cached
-        # from them, including the next numbers shown on the journals.
-        self.invalidate_model(["last_number"])
-        self.env["einvoice.number.series"].invalidate_model(["counter_ids"])
+    @api.model
+    def _last_issued(self, version, kind, period, number):
+        """The last number issued (`number` or after), counting uncommitted ones."""
+        return self._first_free(version, kind, period, number) - 1
+
+    def _invalidate_journals(self):
         self.env["account.journal"].invalidate_model(
-            ["einvoice_next_number", "einvoice_next_refund_number", "einvoice_numbering_notice"]
+            [
+                "einvoice_next_number",
+                "einvoice_next_refund_number",
+                "einvoice_numbering_notice",
+            ]
         )
-
-    @api.model
-    def _lock(self, series, kind, period):
-        """Lock a counter row until the transaction ends; return its last number."""
-        self.env.cr.execute(
-            """
-            SELECT id, last_number FROM einvoice_number_counter
-             WHERE series_id = %s AND kind = %s AND period = %s
-               FOR UPDATE
-            """,
-            (series.id, kind, period),
-        )
-        row = self.env.cr.fetchone()
-        return (self.browse(row[0]), row[1]) if row else (self, 0)
-
-    @api.model
-    def _give_back(self, counter, count):
-        self.env.cr.execute(
-            "UPDATE einvoice_number_counter SET last_number = last_number - %s WHERE id = %s",
-            (count, counter.id),
-        )
-        self._invalidate_after_sql()

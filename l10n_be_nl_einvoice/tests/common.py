@@ -33,8 +33,13 @@ class NumberingCommon(AccountTestInvoicingCommon):
             company_ids=[(6, 0, company.ids)],
         )
 
-    def invoice(self, day="2026-11-05", move_type="out_invoice", post=True, amount=100.0):
+    def invoice(
+        self, day="2026-11-05", move_type="out_invoice", post=True, amount=100.0
+    ):
         move = self.init_invoice(
-            move_type, invoice_date=fields.Date.to_date(day), amounts=[amount], post=post
+            move_type,
+            invoice_date=fields.Date.to_date(day),
+            amounts=[amount],
+            post=post,
         )
         return move

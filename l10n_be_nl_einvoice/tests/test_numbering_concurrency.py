@@ -1,0 +1,182 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Several real database connections post at once while another one deletes the last
+invoice: no number is skipped, none is given twice, none is lost to a rollback.
+
+Each connection commits as a worker would: that is what is tested."""
+# pylint: disable=invalid-commit
+
+import threading
+import time
+from collections import Counter
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+POSTERS = 4
+PER_POSTER = 8
+
+
+@tagged("post_install", "-at_install")
+class TestNumberingConcurrency(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            income = env["account.account"].search(
+                [("company_ids", "in", company.ids), ("account_type", "=", "income")],
+                limit=1,
+            )
+            journal = env["account.journal"].create(
+                {
+                    "name": "Concurrency",
+                    "code": "CCY",
+                    "type": "sale",
+                    "company_id": company.id,
+                    "default_account_id": income.id,
+                }
+            )
+            partner = env["res.partner"].create({"name": "Concurrent customer"})
+            day = fields.Date.to_date("2026-06-15")
+            moves = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "journal_id": journal.id,
+                        "partner_id": partner.id,
+                        "invoice_date": day,
+                        "invoice_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": f"line {i}",
+                                    "quantity": 1,
+                                    "price_unit": 10 + i,
+                                },
+                            )
+                        ],
+                    }
+                    for i in range(POSTERS * PER_POSTER + 1)
+                ]
+            )
+            # The invoice another connection will try to delete: the last one, unsent.
+            moves[0].action_post()
+            moves[0].button_draft()
+            cr.commit()
+        self.journal_id, self.partner_id = journal.id, partner.id
+        self.to_delete_id, self.draft_ids = moves[0].id, moves[1:].ids
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            moves = env["account.move"].search([("journal_id", "=", self.journal_id)])
+            moves.filtered(lambda m: m.state == "posted").button_draft()
+            # Only the last number can go: delete from the end of the series.
+            for move in moves.sorted("einvoice_number", reverse=True):
+                move.unlink()
+            cr.execute(
+                "DELETE FROM einvoice_number_log WHERE journal_id = %s",
+                (self.journal_id,),
+            )
+            cr.execute(
+                "DELETE FROM einvoice_number_claim WHERE journal_id = %s",
+                (self.journal_id,),
+            )
+            env["account.journal"].browse(self.journal_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+            cr.commit()
+
+    def _run(self, delete_first):
+        """Four connections post all drafts while a fifth deletes the last invoice. With
+        `delete_first`, the deletion is under way (uncommitted) when the postings start;
+        otherwise a posting is under way when the deletion is tried."""
+        registry = self.env.registry
+        go = threading.Event()
+        errors, deleted, refused = [], [], []
+        chunks = [self.draft_ids[i::POSTERS] for i in range(POSTERS)]
+
+        def post(move_ids, first):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                if delete_first or not first:
+                    go.wait(timeout=30)
+                for index, move_id in enumerate(move_ids):
+                    try:
+                        env["account.move"].browse(move_id).action_post()
+                        if first and index == 0 and not delete_first:
+                            go.set()
+                            time.sleep(0.5)  # hold the new number uncommitted a while
+                        cr.commit()
+                    except Exception as error:  # noqa: BLE001 - reported by the test
+                        cr.rollback()
+                        errors.append(f"{move_id}: {error!r}")
+
+        def delete_last():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                if not delete_first:
+                    go.wait(timeout=30)
+                try:
+                    env["account.move"].browse(self.to_delete_id).unlink()
+                    if delete_first:
+                        go.set()
+                        time.sleep(0.5)  # hold the deletion uncommitted a while
+                    cr.commit()
+                    deleted.append(self.to_delete_id)
+                except UserError as error:
+                    cr.rollback()
+                    refused.append(str(error))
+                finally:
+                    go.set()
+
+        threads = [
+            threading.Thread(target=post, args=(chunk, index == 0))
+            for index, chunk in enumerate(chunks)
+        ]
+        threads.append(threading.Thread(target=delete_last))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a connection hung")
+        self.assertEqual(errors, [], "no posting may fail")
+        return deleted, refused
+
+    def _check_series(self, reused):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            moves = env["account.move"].search([("journal_id", "=", self.journal_id)])
+            numbered = moves.filtered("einvoice_number")
+            self.assertEqual(
+                len(moves.filtered(lambda m: m.state == "posted")), len(self.draft_ids)
+            )
+            numbers = sorted(numbered.mapped("einvoice_number"))
+            # No gap and no duplicate among the invoices that exist.
+            self.assertEqual(numbers, list(range(1, len(numbers) + 1)))
+            self.assertEqual(Counter(numbered.mapped("name")).most_common(1)[0][1], 1)
+            claims = env["einvoice.number.claim"].search(
+                [("journal_id", "=", self.journal_id)]
+            )
+            self.assertEqual(sorted(claims.mapped("number")), numbers)
+            self.assertEqual(claims.move_id, numbered)
+            log = env["einvoice.number.log"].search(
+                [("journal_id", "=", self.journal_id)]
+            )
+            # The one legal re-use of a number: the deleted last invoice's, logged.
+            self.assertEqual(log.mapped("number"), [1] if reused else [])
+            self.assertEqual(len(numbers), len(self.draft_ids) + (0 if reused else 1))
+
+    def test_postings_wait_for_a_deletion_of_the_last_and_reuse_its_number(self):
+        deleted, refused = self._run(delete_first=True)
+        self.assertEqual((deleted, refused), ([self.to_delete_id], []))
+        self._check_series(reused=True)
+
+    def test_the_last_cannot_be_deleted_while_a_later_number_is_being_posted(self):
+        deleted, refused = self._run(delete_first=False)
+        self.assertEqual(deleted, [])
+        self.assertIn("only the last invoice of a series", refused[0])
+        self._check_series(reused=False)
