@@ -1,5 +1,7 @@
 """Every user-facing string of each addon is translated in Dutch and French."""
 
+import re
+
 import polib
 import pytest
 
@@ -24,3 +26,17 @@ def test_every_exported_term_has_a_translation(addon, lang):
         if entry.msgid not in {e.msgid for e in template}
     ]
     assert not stale, f"{addon}/i18n/{lang}.po has terms no longer in the .pot: {stale}"
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("addon", ADDONS)
+def test_translations_keep_every_placeholder(addon, lang):
+    catalog = polib.pofile(str(REPO / addon / "i18n" / f"{lang}.po"))
+    placeholder = re.compile(r"%\(\w+\)s|%s")
+    broken = [
+        entry.msgid
+        for entry in catalog
+        if sorted(placeholder.findall(entry.msgid))
+        != sorted(placeholder.findall(entry.msgstr))
+    ]
+    assert not broken, f"{addon}/i18n/{lang}.po changes placeholders in: {broken}"

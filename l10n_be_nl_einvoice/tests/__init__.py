@@ -3,3 +3,4 @@ from . import test_ui_tour
 from . import test_translations
 from . import test_numbering
 from . import test_numbering_concurrency
+from . import test_numbering_audit

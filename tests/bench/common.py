@@ -1,0 +1,76 @@
+"""Helpers of the benchmarks: an Odoo server with workers on a copy of the test
+template, and an XML-RPC client. Not collected by pytest (files are bench_*.py)."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xmlrpc.client
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+LOCAL = Path(os.environ.get("EINVOICE_LOCAL", REPO / ".local"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def odoo_server(db, workers=4):
+    port = free_port()
+    log = LOCAL / "logs" / f"{db}-server.log"
+    # odoo-bin, not `python -m odoo`: with workers, Odoo starts its websocket process
+    # by re-running its own command line, which only works from a script.
+    import odoo
+
+    odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    launcher = [str(odoo_bin)] if odoo_bin.is_file() else ["-m", "odoo"]
+    cmd = [
+        sys.executable, *launcher, "-c", str(LOCAL / "odoo.conf"), "-d", db,
+        f"--db-filter=^{db}$", f"--http-port={port}", f"--workers={workers}",
+        "--max-cron-threads=0", "--limit-time-real=1200", "--limit-time-cpu=1200",
+        "--limit-memory-soft=4294967296", "--limit-memory-hard=6442450944",
+        f"--logfile={log}", "--log-level=warn",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/web/login", timeout=10) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"Odoo did not start (see {log})") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+class Rpc:
+    def __init__(self, url, db, login="admin", password="admin"):
+        self.url, self.db, self.password = url, db, password
+        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
+        self.uid = common.authenticate(db, login, password, {})
+        self.proxy = xmlrpc.client.ServerProxy(
+            f"{url}/xmlrpc/2/object", allow_none=True
+        )
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.proxy.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+    def clone(self):
+        """A client with its own connection, for one thread."""
+        return Rpc(self.url, self.db, password=self.password)
