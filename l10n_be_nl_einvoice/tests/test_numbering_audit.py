@@ -85,7 +85,8 @@ class TestNumberingAudit(NumberingCommon):
         self.assertIn("Invoice Numbering Audit", html)
         self.assertIn("FA-2600009 should read FA-2600003", html)
         # Tests render HTML unless asked for the real PDF (wkhtmltopdf).
-        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        reports = self.env["ir.actions.report"]
+        reports = reports.with_context(force_report_rendering=True)
         pdf, kind = reports._render_qweb_pdf(
             "l10n_be_nl_einvoice.action_report_numbering_audit", wizard.ids
         )
