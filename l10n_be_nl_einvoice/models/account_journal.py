@@ -38,6 +38,16 @@ def odoo_name_to_template(move, name):
     return template, values["seq_length"], reset
 
 
+def _series_field(field_type, *args, **kwargs):
+    """A journal field that shows and edits the journal's latest series version."""
+    return field_type(
+        *args,
+        compute="_compute_einvoice_numbering",
+        inverse="_inverse_einvoice_numbering",
+        **kwargs,
+    )
+
+
 SERIES_FIELDS = {
     # journal field: series field
     "einvoice_number_format": "number_format",
@@ -46,6 +56,10 @@ SERIES_FIELDS = {
     "einvoice_number_padding": "padding",
     "einvoice_number_reset": "reset",
 }
+# What the journal fields shown from the series depend on.
+SERIES_DEPENDS = [
+    f"einvoice_series_ids.{name}" for name in (*SERIES_FIELDS.values(), "date_from")
+]
 
 
 class AccountJournal(models.Model):
@@ -61,33 +75,13 @@ class AccountJournal(models.Model):
     einvoice_series_ids = fields.One2many(
         "einvoice.number.series", "journal_id", string="Number series", readonly=True
     )
-    einvoice_number_format = fields.Selection(
-        NUMBER_FORMATS,
-        string="Number format",
-        compute="_compute_einvoice_numbering",
-        inverse="_inverse_einvoice_numbering",
+    einvoice_number_format = _series_field(
+        fields.Selection, NUMBER_FORMATS, "Number format"
     )
-    einvoice_number_prefix = fields.Char(
-        string="Invoice prefix",
-        compute="_compute_einvoice_numbering",
-        inverse="_inverse_einvoice_numbering",
-    )
-    einvoice_refund_prefix = fields.Char(
-        string="Credit note prefix",
-        compute="_compute_einvoice_numbering",
-        inverse="_inverse_einvoice_numbering",
-    )
-    einvoice_number_padding = fields.Integer(
-        string="Counter width",
-        compute="_compute_einvoice_numbering",
-        inverse="_inverse_einvoice_numbering",
-    )
-    einvoice_number_reset = fields.Selection(
-        RESETS,
-        string="Restart",
-        compute="_compute_einvoice_numbering",
-        inverse="_inverse_einvoice_numbering",
-    )
+    einvoice_number_prefix = _series_field(fields.Char, string="Invoice prefix")
+    einvoice_refund_prefix = _series_field(fields.Char, string="Credit note prefix")
+    einvoice_number_padding = _series_field(fields.Integer, string="Counter width")
+    einvoice_number_reset = _series_field(fields.Selection, RESETS, "Restart")
     einvoice_next_number = fields.Char(
         string="Next invoice number", compute="_compute_einvoice_next_number"
     )
@@ -105,14 +99,7 @@ class AccountJournal(models.Model):
         versions = self.einvoice_series_ids.filtered(lambda s: s.date_from <= day)
         return versions.sorted("date_from")[-1:] if versions else versions
 
-    @api.depends(
-        "einvoice_series_ids.number_format",
-        "einvoice_series_ids.prefix",
-        "einvoice_series_ids.refund_prefix",
-        "einvoice_series_ids.padding",
-        "einvoice_series_ids.reset",
-        "einvoice_series_ids.date_from",
-    )
+    @api.depends(*SERIES_DEPENDS)
     def _compute_einvoice_numbering(self):
         # The form shows the latest version: the one that applies now or from its date.
         for journal in self:
@@ -175,13 +162,8 @@ class AccountJournal(models.Model):
         }
 
     @api.depends(
+        *SERIES_DEPENDS,
         "einvoice_series_ids.claim_ids",
-        "einvoice_series_ids.number_format",
-        "einvoice_series_ids.prefix",
-        "einvoice_series_ids.refund_prefix",
-        "einvoice_series_ids.padding",
-        "einvoice_series_ids.reset",
-        "einvoice_series_ids.date_from",
         "einvoice_numbering",
         "refund_sequence",
     )

@@ -11,35 +11,43 @@ class NumberingCommon(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.journal = cls.company_data["default_journal_sale"]
         company = cls.env.company
-        cls.billing_user = new_test_user(
-            cls.env,
-            login="einvoice_billing",
-            groups="account.group_account_invoice",
-            company_id=company.id,
-            company_ids=[(6, 0, company.ids)],
-        )
-        cls.accountant = new_test_user(
-            cls.env,
-            login="einvoice_accountant",
-            groups="account.group_account_manager",
-            company_id=company.id,
-            company_ids=[(6, 0, company.ids)],
-        )
-        cls.administrator = new_test_user(
-            cls.env,
-            login="einvoice_admin",
-            groups="base.group_system,account.group_account_manager",
-            company_id=company.id,
-            company_ids=[(6, 0, company.ids)],
+        cls.billing_user, cls.accountant, cls.administrator = (
+            new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=company.id,
+                company_ids=[(6, 0, company.ids)],
+            )
+            for login, groups in (
+                ("einvoice_billing", "account.group_account_invoice"),
+                ("einvoice_accountant", "account.group_account_manager"),
+                ("einvoice_admin", "base.group_system,account.group_account_manager"),
+            )
         )
 
-    def invoice(
-        self, day="2026-11-05", move_type="out_invoice", post=True, amount=100.0
-    ):
-        move = self.init_invoice(
+    def invoice(self, day="2026-11-05", move_type="out_invoice", post=True, **kwargs):
+        return self.init_invoice(
             move_type,
             invoice_date=fields.Date.to_date(day),
-            amounts=[amount],
+            amounts=[kwargs.pop("amount", 100.0)],
             post=post,
+            **kwargs,
         )
-        return move
+
+    def legacy_journal(self, code, count=0, day="2026-10-01"):
+        """A sales journal numbered by Odoo (legal numbering off), with `count` posted
+        invoices: what a database has before the module is installed."""
+        journal = self.env["account.journal"].create(
+            {
+                "name": f"Legacy {code}",
+                "code": code,
+                "type": "sale",
+                "einvoice_numbering": False,
+                "default_account_id": self.company_data["default_account_revenue"].id,
+            }
+        )
+        moves = self.env["account.move"]
+        for _i in range(count):
+            moves |= self.invoice(day=day, journal=journal, amount=50.0)
+        return journal, moves

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..hooks import post_init_hook
 from .common import NumberingCommon
 
 
@@ -174,25 +175,8 @@ class TestNumbering(NumberingCommon):
             )
 
     def test_an_existing_journal_continues_from_its_last_posted_number(self):
-        journal = self.env["account.journal"].create(
-            {
-                "name": "Legacy",
-                "code": "LEG",
-                "type": "sale",
-                "einvoice_numbering": False,
-                "default_account_id": self.company_data["default_account_revenue"].id,
-            }
-        )
+        journal, legacy = self.legacy_journal("LEG", count=2)
         self.assertFalse(journal.einvoice_series_ids)
-        legacy = self.env["account.move"]
-        for _i in range(2):
-            legacy |= self.init_invoice(
-                "out_invoice",
-                invoice_date=fields.Date.to_date("2026-10-01"),
-                amounts=[50.0],
-                journal=journal,
-                post=True,
-            )
         self.assertEqual(legacy[-1].name, "LEG/2026/00002")
         journal.einvoice_numbering = True
         version = journal.einvoice_series_ids
@@ -206,17 +190,25 @@ class TestNumbering(NumberingCommon):
             "LEG/2026/00003" if this_year == 2026 else f"LEG/{this_year}/00001"
         )
         self.assertEqual(journal.einvoice_next_number, expected_next)
-        third = self.init_invoice(
-            "out_invoice",
-            invoice_date=fields.Date.to_date("2026-10-02"),
-            amounts=[50.0],
-            journal=journal,
-            post=True,
-        )
+        third = self.invoice(day="2026-10-02", journal=journal)
         self.assertEqual(third.name, "LEG/2026/00003")
         legacy.button_draft()
         with self.assertRaisesRegex(UserError, "only the last invoice"):
             legacy[0].unlink()
+
+    def test_installation_adopts_every_sales_journal_of_an_existing_database(self):
+        journal, _legacy = self.legacy_journal("OLD", count=3)
+        # As right after installation: the new field is on, no series exists yet.
+        self.env.cr.execute(
+            "UPDATE account_journal SET einvoice_numbering = true WHERE id = %s",
+            [journal.id],
+        )
+        journal.invalidate_recordset(["einvoice_numbering"])
+        post_init_hook(self.env)
+        self.assertEqual(journal.einvoice_series_ids.prefix, "OLD/%(year)s/")
+        self.assertEqual(
+            self.invoice(day="2026-10-03", journal=journal).name, "OLD/2026/00004"
+        )
 
     def test_each_company_numbers_on_its_own(self):
         other = self.setup_other_company()["company"]
@@ -224,13 +216,7 @@ class TestNumbering(NumberingCommon):
             [("company_id", "=", other.id), ("type", "=", "sale")], limit=1
         )
         mine = self.invoice()
-        theirs = self.init_invoice(
-            "out_invoice",
-            invoice_date=fields.Date.to_date("2026-11-05"),
-            amounts=[10.0],
-            company=other,
-            post=True,
-        )
+        theirs = self.invoice(company=other)
         self.assertEqual(theirs.journal_id, other_journal)
         self.assertEqual((mine.name, theirs.name), ("FA-2600001", "FA-2600001"))
         claims = (

@@ -111,25 +111,9 @@ class TestNumberingAudit(NumberingCommon):
         self.assertTrue(activity.user_id.has_group("account.group_account_manager"))
 
     def test_invoices_numbered_before_installation_are_audited_too(self):
-        journal = self.env["account.journal"].create(
-            {
-                "name": "Before",
-                "code": "BEF",
-                "type": "sale",
-                "einvoice_numbering": False,
-                "default_account_id": self.company_data["default_account_revenue"].id,
-            }
-        )
-        for _i in range(2):
-            self.init_invoice(
-                "out_invoice",
-                invoice_date=fields.Date.to_date("2026-03-01"),
-                amounts=[5.0],
-                journal=journal,
-                post=True,
-            )
+        journal, _moves = self.legacy_journal("BEF", count=2, day="2026-03-01")
         wizard = self._audit(journal_ids=[(6, 0, journal.ids)])
         self.assertEqual(
             [(li.series, li.count, li.anomaly_count) for li in wizard.line_ids],
-            [("Before / BEF/2026/", 2, 0)],
+            [("Legacy BEF / BEF/2026/", 2, 0)],
         )
