@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,3 +8,35 @@ class ResConfigSettings(models.TransientModel):
     einvoice_ubl_profile = fields.Selection(
         related="company_id.einvoice_ubl_profile", readonly=False
     )
+    einvoice_sale_journal_id = fields.Many2one(
+        "account.journal",
+        string="Sales journal",
+        compute="_compute_einvoice_sale_journal_id",
+    )
+    einvoice_next_number = fields.Char(
+        related="einvoice_sale_journal_id.einvoice_next_number"
+    )
+
+    @api.depends("company_id")
+    def _compute_einvoice_sale_journal_id(self):
+        for settings in self:
+            settings.einvoice_sale_journal_id = self.env["account.journal"].search(
+                [
+                    ("company_id", "=", settings.company_id.id),
+                    ("type", "=", "sale"),
+                    ("einvoice_numbering", "=", True),
+                ],
+                order="sequence, id",
+                limit=1,
+            )
+
+    def action_open_einvoice_numbering(self):
+        """The sales journal's form, where its number series is set."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.journal",
+            "res_id": self.einvoice_sale_journal_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }

@@ -229,3 +229,23 @@ class TestNumbering(NumberingCommon):
         form = Form(self.journal)
         expected = "00002" if fields.Date.today().year == 2026 else "00001"
         self.assertEqual(form.einvoice_next_number[-5:], expected)
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.einvoice_sale_journal_id, self.journal)
+        self.assertEqual(settings.einvoice_next_number, form.einvoice_next_number)
+        action = settings.action_open_einvoice_numbering()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]),
+            ("account.journal", self.journal.id),
+        )
+        arch = self.env["account.journal"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="einvoice_numbering"', arch)
+
+    def test_credit_notes_can_share_the_invoice_series(self):
+        journal, _moves = self.legacy_journal("SHR")
+        journal.write({"refund_sequence": False, "einvoice_numbering": True})
+        journal.einvoice_number_prefix = "S-"
+        invoice = self.invoice(journal=journal)
+        refund = self.invoice(move_type="out_refund", journal=journal)
+        self.assertEqual((invoice.name, refund.name), ("S-2600001", "S-2600002"))
