@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 
 from .einvoice_number_series import KINDS
 
@@ -157,6 +157,17 @@ class AccountMove(models.Model):
             "button)."
         )
 
+    def _einvoice_refuse_deletion(self, moves, message):
+        """Refuse, and offer the credit note where one can be made at once."""
+        if all(move.state == "posted" for move in moves):
+            raise RedirectWarning(
+                message,
+                self.env.ref("account.action_view_account_move_reversal").id,
+                _("Credit Note"),
+                {"active_model": "account.move", "active_ids": moves.ids},
+            )
+        raise UserError(message)
+
     def _einvoice_is_sent(self):
         self.ensure_one()
         return self.einvoice_sent or self.is_move_sent
@@ -194,7 +205,8 @@ class AccountMove(models.Model):
                     ],
                     limit=1,
                 )
-                raise UserError(
+                self._einvoice_refuse_deletion(
+                    not_last,
                     _(
                         "%(name)s cannot be deleted: only the last invoice of a "
                         "series can be (here %(last)s), or a number would be missing. "
@@ -202,17 +214,18 @@ class AccountMove(models.Model):
                         name=not_last[0].name,
                         last=last_move.name or last,
                         hint=self._einvoice_credit_note_hint(),
-                    )
+                    ),
                 )
             sent = moves.filtered(lambda m: m._einvoice_is_sent())
             if sent:
-                raise UserError(
+                self._einvoice_refuse_deletion(
+                    sent,
                     _(
                         "%(name)s was already sent, printed or downloaded: it can no "
                         "longer be deleted. %(hint)s",
                         name=sent[0].name,
                         hint=self._einvoice_credit_note_hint(),
-                    )
+                    ),
                 )
             self.env["einvoice.number.log"].sudo().create(
                 [

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..hooks import post_init_hook
@@ -115,6 +115,18 @@ class TestNumbering(NumberingCommon):
         )
         self.assertEqual(self.invoice().name, last_name)
         self.assertTrue(first.exists())
+
+    def test_deleting_a_posted_invoice_offers_the_credit_note(self):
+        move = self.invoice()
+        self.invoice()
+        with self.assertRaises(RedirectWarning) as refused:
+            move.with_user(self.administrator).unlink()
+        message, action_id, button, context = refused.exception.args
+        self.assertIn("only the last invoice of a series", message)
+        self.assertEqual(
+            action_id, self.env.ref("account.action_view_account_move_reversal").id
+        )
+        self.assertEqual((button, context["active_ids"]), ("Credit Note", move.ids))
 
     def test_a_sent_invoice_cannot_be_deleted_even_by_an_administrator(self):
         move = self.invoice()
