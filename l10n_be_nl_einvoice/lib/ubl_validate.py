@@ -1,0 +1,305 @@
+"""Pre-flight validation of UBL invoices and credit notes with the official rules.
+
+Layers, as a receiver's access point or accounting software applies them:
+
+* ``xsd``     OASIS UBL 2.1 schema;
+* ``en16931`` CEN EN 16931 business rules (BR-*, BR-CO-*, BR-S-*, ...);
+* ``peppol``  Peppol BIS Billing 3.0 rules (PEPPOL-EN16931-*, PEPPOL-COMMON-*);
+* ``nlcius``  SI-UBL 2.0 / NLCIUS (embeds EN 16931, adds BR-NL-*);
+* ``ublbe``   UBL.BE (Belgian accounting software).
+
+The Schematron rules come compiled to XSLT and run with Saxon (``saxonche``); each
+stylesheet is compiled once per process and kept. The rule files live in a cache folder
+(``setup/rules.py`` fills it; its layout is the one of ``setup/rules.lock``).
+"""
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+NS = {
+    "inv": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "svrl": "http://purl.oclc.org/dsdl/svrl",
+}
+SCHEMAS = {
+    NS["inv"]: "xsd/ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    NS["cn"]: "xsd/ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+}
+RULES = {
+    "en16931": "cen/EN16931-UBL-validation.xslt",
+    "peppol": "peppol/phive-2026.5-xslt/PEPPOL-EN16931-UBL.xslt",
+    "nlcius": "nlcius/si-ubl-2.0.3.13.xslt",
+    "ublbe": "ublbe/GLOBALUBL.BE-v1.31.xslt",
+}
+PROFILE_LAYERS = {
+    "peppol_bis3": ("en16931", "peppol"),
+    # The SI-UBL stylesheet carries the EN 16931 rules itself.
+    "nlcius": ("nlcius",),
+    "ublbe": ("en16931", "ublbe"),
+}
+
+
+class UblValidationError(ValueError):
+    """The document cannot be checked at all (not XML, not UBL, rules missing)."""
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    layer: str
+    rule: str
+    flag: str  # "fatal" or "warning"
+    text: str
+    location: str = ""
+    line: int = 0
+
+
+@dataclass
+class Report:
+    profile: str
+    failures: list = field(default_factory=list)
+
+    @property
+    def fatal(self):
+        return [f for f in self.failures if f.flag == "fatal"]
+
+    @property
+    def warnings(self):
+        return [f for f in self.failures if f.flag != "fatal"]
+
+    @property
+    def valid(self):
+        return not self.fatal
+
+    def rule_ids(self, flag="fatal"):
+        return sorted({f.rule for f in self.failures if f.flag == flag})
+
+
+def parse_xml(data: bytes):
+    """Parse untrusted XML: no entities, no network, no DTD."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise UblValidationError(f"not well-formed XML: {error}") from error
+
+
+def profile_of(root) -> str:
+    """The profile a document claims by its CustomizationID."""
+    customization = (root.findtext("cbc:CustomizationID", namespaces=NS) or "").strip()
+    if "nen.nl:nlcius" in customization or "nen.nl:gaccount" in customization:
+        return "nlcius"
+    if "UBL.BE" in customization:
+        return "ublbe"
+    return "peppol_bis3"
+
+
+class Validator:
+    """Validates UBL documents against the rules in `rules_dir`. One per process is
+    enough (see `get_validator`): compiled schemas and stylesheets are kept."""
+
+    def __init__(self, rules_dir):
+        self.rules_dir = Path(rules_dir)
+        self._schemas = {}
+        self._stylesheets = {}
+        self._lock = threading.Lock()  # Saxon's processor is shared by the threads
+        self._saxon = None
+
+    def _path(self, relative):
+        path = self.rules_dir / relative
+        if not path.is_file():
+            raise UblValidationError(
+                f"validation rule file {relative} is missing in {self.rules_dir}"
+            )
+        return path
+
+    def _schema(self, namespace):
+        if namespace not in self._schemas:
+            parser = etree.XMLParser(no_network=True)
+            tree = etree.parse(str(self._path(SCHEMAS[namespace])), parser)
+            self._schemas[namespace] = etree.XMLSchema(tree)
+        return self._schemas[namespace]
+
+    def _stylesheet(self, layer):
+        if layer not in self._stylesheets:
+            if self._saxon is None:
+                from saxonche import PySaxonProcessor
+
+                processor = PySaxonProcessor(license=False)
+                self._saxon = (processor, processor.new_xslt30_processor())
+            path = self._path(RULES[layer])
+            self._stylesheets[layer] = self._saxon[1].compile_stylesheet(
+                stylesheet_file=str(path)
+            )
+        return self._stylesheets[layer]
+
+    def check_xsd(self, root):
+        namespace = etree.QName(root).namespace
+        if namespace not in SCHEMAS:
+            raise UblValidationError(
+                f"the root element {etree.QName(root).localname} is not a UBL Invoice "
+                "or CreditNote"
+            )
+        schema = self._schema(namespace)
+        if schema.validate(root):
+            return []
+        return [
+            RuleFailure("xsd", "XSD", "fatal", error.message, "", error.line)
+            for error in schema.error_log
+        ]
+
+    def check_rules(self, layer, xml_text):
+        with self._lock:
+            stylesheet = self._stylesheet(layer)
+            node = self._saxon[0].parse_xml(xml_text=xml_text)
+            output = stylesheet.transform_to_string(xdm_node=node)
+        svrl = etree.fromstring(output.encode("utf-8"))
+        failures = []
+        for element in svrl.iterfind(".//svrl:failed-assert", NS):
+            text = element.find("svrl:text", NS)
+            failures.append(
+                RuleFailure(
+                    layer,
+                    element.get("id") or "",
+                    (element.get("flag") or element.get("role") or "fatal").lower(),
+                    " ".join("".join(text.itertext()).split())
+                    if text is not None
+                    else "",
+                    element.get("location") or "",
+                )
+            )
+        return failures
+
+    def validate(self, data: bytes, profile=None) -> Report:
+        """XSD first: a document the schema rejects is not run through the rules."""
+        root = parse_xml(data)
+        profile = profile or profile_of(root)
+        if profile not in PROFILE_LAYERS:
+            raise UblValidationError(f"unknown UBL profile {profile!r}")
+        report = Report(profile, self.check_xsd(root))
+        if report.failures:
+            return report
+        xml_text = etree.tostring(root, encoding="unicode")
+        for layer in PROFILE_LAYERS[profile]:
+            report.failures += self.check_rules(layer, xml_text)
+        return report
+
+
+class ValidatorProcess:
+    """A `Validator` in a helper process of its own.
+
+    Saxon (GraalVM) reserves a large address space when it starts; Odoo limits each
+    server process's address space (limit_memory_hard, 2.5 GiB by default), under
+    which Saxon cannot start and ends the whole process. The helper lifts its own soft
+    limit back to the hard one, keeps the compiled rules warm, and a crash or a hang
+    there costs one restart, not an Odoo worker. Requests are JSON lines."""
+
+    def __init__(self, rules_dir, timeout=120):
+        self.rules_dir = str(Path(rules_dir).resolve())
+        self.timeout = timeout
+        self._process = None
+        self._lock = threading.Lock()
+
+    def _start(self):
+        import subprocess
+        import sys
+
+        self._process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", self.rules_dir],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+
+    def _ask(self, request, retry=True):
+        import json
+        import select
+
+        if self._process is None or self._process.poll() is not None:
+            self._start()
+        try:
+            self._process.stdin.write(json.dumps(request).encode() + b"\n")
+            self._process.stdin.flush()
+            ready, _w, _x = select.select([self._process.stdout], [], [], self.timeout)
+            line = self._process.stdout.readline() if ready else b""
+        except BrokenPipeError:
+            ready, line = True, b""
+        if not line:
+            self.close()
+            if ready and retry:  # the helper had stopped: one fresh start
+                return self._ask(request, retry=False)
+            raise UblValidationError(
+                "the validator did not answer" if not ready else "the validator stopped"
+            )
+        answer = json.loads(line)
+        if "error" in answer:
+            raise UblValidationError(answer["error"])
+        return answer
+
+    def validate(self, data: bytes, profile=None) -> Report:
+        import base64
+
+        request = {"xml": base64.b64encode(data).decode(), "profile": profile}
+        with self._lock:
+            answer = self._ask(request)
+        return Report(answer["profile"], [RuleFailure(**f) for f in answer["failures"]])
+
+    def close(self):
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+def serve(rules_dir, stdin, stdout):
+    """The helper's loop: one JSON request per line in, one JSON answer per line out."""
+    import base64
+    import dataclasses
+    import json
+
+    validator = Validator(rules_dir)
+    for line in stdin:
+        try:
+            request = json.loads(line)
+            report = validator.validate(
+                base64.b64decode(request["xml"]), request["profile"]
+            )
+            answer = {
+                "profile": report.profile,
+                "failures": [dataclasses.asdict(f) for f in report.failures],
+            }
+        except (UblValidationError, ValueError, KeyError) as error:
+            answer = {"error": str(error)}
+        stdout.write(json.dumps(answer).encode() + b"\n")
+        stdout.flush()
+
+
+_validators = {}
+_validators_lock = threading.Lock()
+
+
+def get_validator(rules_dir) -> ValidatorProcess:
+    """The process-wide validator of a rules folder."""
+    key = str(Path(rules_dir).resolve())
+    with _validators_lock:
+        if key not in _validators:
+            _validators[key] = ValidatorProcess(key)
+        return _validators[key]
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["--serve"]:
+        import resource
+
+        # Lift the address-space limit inherited from Odoo (soft, up to the hard one)
+        # before Saxon reserves its memory.
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        serve(sys.argv[2], sys.stdin.buffer, sys.stdout.buffer)

@@ -1,0 +1,139 @@
+"""The pre-flight validator and the totals guard on the official example documents."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from l10n_be_nl_einvoice_lib.ubl_totals import Mismatch, check_totals
+from l10n_be_nl_einvoice_lib.ubl_validate import UblValidationError, get_validator
+
+from conftest import REPO, SHARED
+
+EXAMPLES = SHARED / "validation" / "examples"
+RULES = Path(os.environ.get("EINVOICE_RULES_DIR", REPO / ".local" / "rules"))
+pytestmark = pytest.mark.skipif(
+    not EXAMPLES.is_dir(), reason="needs the official examples in ../shared/validation"
+)
+
+
+@pytest.fixture(scope="module")
+def validator():
+    if not (RULES / "cen").is_dir():
+        pytest.fail(f"the validation rules cache {RULES} is empty: run ./setup/test")
+    return get_validator(RULES)
+
+
+def example(name):
+    return (EXAMPLES / name).read_bytes()
+
+
+PEPPOL_OK = sorted(p.name for p in (EXAMPLES / "peppol").glob("*.xml"))
+
+
+@pytest.mark.parametrize("name", PEPPOL_OK)
+def test_official_peppol_examples_pass_and_their_totals_agree(validator, name):
+    data = example(f"peppol/{name}")
+    report = validator.validate(data)
+    assert report.profile == "peppol_bis3"
+    assert report.valid, report.fatal
+    assert check_totals(data) == []
+
+
+def test_broken_rules_are_reported_by_id_and_layer(validator):
+    report = validator.validate(example("broken/base-example-broken-rules.xml"))
+    assert not report.valid
+    ids = report.rule_ids()
+    for rule in (
+        "BR-CO-15",
+        "BR-CO-16",
+        "BR-CL-04",
+        "PEPPOL-EN16931-R003",
+        "PEPPOL-COMMON-R043",
+    ):
+        assert rule in ids
+    layers = {f.rule: f.layer for f in report.fatal}
+    assert (layers["BR-CO-15"], layers["PEPPOL-COMMON-R043"]) == ("en16931", "peppol")
+    assert all(f.location.startswith("/") for f in report.fatal)
+
+
+def test_the_schema_is_checked_first_with_the_line(validator):
+    report = validator.validate(example("broken/base-example-broken-xsd.xml"))
+    assert [f.rule for f in report.failures] == ["XSD"]
+    assert report.failures[0].line > 0
+    assert "Foo" in report.failures[0].text
+
+
+def test_nlcius_documents_get_the_dutch_rules(validator):
+    ok = validator.validate(example("nlcius/SI-UBL-2.0_BR-NL-12_ok.xml"))
+    assert (ok.profile, ok.valid) == ("nlcius", True)
+    bad = validator.validate(example("nlcius/SI-UBL-2.0_BR-NL-10_error_empty.xml"))
+    assert "BR-NL-10" in bad.rule_ids()
+
+
+def test_ublbe_documents_get_the_belgian_rules(validator):
+    report = validator.validate(example("ublbe/UBLBE_BE0000000196_V01-15000001.xml"))
+    assert report.profile == "ublbe"
+    assert report.valid, report.fatal
+
+
+def test_entities_are_not_expanded_and_non_ubl_is_refused(validator):
+    evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    with pytest.raises(UblValidationError, match="not a UBL Invoice"):
+        validator.validate(evil)
+    with pytest.raises(UblValidationError, match="not well-formed"):
+        validator.validate(b"<Invoice>")
+
+
+def test_the_totals_guard_names_the_figures_that_disagree():
+    found = check_totals(example("broken/base-example-broken-rules.xml"))
+    assert (
+        Mismatch("BR-CO-15", "amount with VAT", Decimal("1656.25"), Decimal("1656.26"))
+        in found
+    )
+    assert [m.rule for m in found] == ["BR-CO-15", "BR-CO-16"]
+    assert "computed 1656.25, document says 1656.26" in str(found[0])
+
+
+def test_the_totals_guard_checks_each_vat_breakdown():
+    data = example("peppol/Vat-category-S.xml").replace(
+        b"<cbc:TaxableAmount currencyID=", b"<cbc:TaxableAmount currencyID=", 1
+    )
+    assert check_totals(data) == []
+    text = data.decode()
+    start = text.index("<cbc:TaxableAmount")
+    end = text.index("</cbc:TaxableAmount>", start)
+    amount = text[text.index(">", start) + 1 : end]
+    broken = (
+        text[:start]
+        + text[start:end].replace(amount, str(Decimal(amount) + 1))
+        + text[end:]
+    ).encode()
+    rules = {m.rule for m in check_totals(broken)}
+    assert rules & {"BR-S-08", "BR-CO-17"}
+
+
+def test_the_validator_runs_under_odoos_memory_limit_and_survives_a_crash(validator):
+    # Odoo limits a server process's address space (limit_memory_hard, 2.5 GiB), under
+    # which Saxon cannot start in-process.
+    code = f"""
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2560 * 1024 * 1024, resource.RLIM_INFINITY))
+sys.path.insert(0, {str(REPO / "l10n_be_nl_einvoice" / "lib")!r})
+from ubl_validate import ValidatorProcess
+report = ValidatorProcess({str(RULES)!r}).validate(open(sys.argv[1], "rb").read())
+print(report.valid)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "peppol" / "base-example.xml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.strip() == "True", result.stderr
+    validator.validate(example("peppol/base-example.xml"))
+    validator._process.kill()
+    assert validator.validate(example("peppol/base-example.xml")).valid
