@@ -154,11 +154,22 @@ class Validator:
             for error in schema.error_log
         ]
 
-    def check_rules(self, layer, xml_text):
+    def check_rules(self, layers, xml_text):
+        """Run the Schematron `layers` on one document, parsed once for all of them."""
+        failures = []
         with self._lock:
-            stylesheet = self._stylesheet(layer)
+            stylesheets = [(layer, self._stylesheet(layer)) for layer in layers]
             node = self._saxon[0].parse_xml(xml_text=xml_text)
-            output = stylesheet.transform_to_string(xdm_node=node)
+            outputs = [
+                (layer, s.transform_to_string(xdm_node=node))
+                for layer, s in stylesheets
+            ]
+        for layer, output in outputs:
+            failures += self._failures(layer, output)
+        return failures
+
+    @staticmethod
+    def _failures(layer, output):
         svrl = etree.fromstring(output.encode("utf-8"))
         failures = []
         for element in svrl.iterfind(".//svrl:failed-assert", NS):
@@ -186,8 +197,7 @@ class Validator:
         if report.failures:
             return report
         xml_text = etree.tostring(root, encoding="unicode")
-        for layer in PROFILE_LAYERS[profile]:
-            report.failures += self.check_rules(layer, xml_text)
+        report.failures += self.check_rules(PROFILE_LAYERS[profile], xml_text)
         return report
 
 
