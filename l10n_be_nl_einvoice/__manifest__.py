@@ -16,6 +16,7 @@
         "views/menus.xml",
         "views/res_config_settings_views.xml",
         "views/account_journal_views.xml",
+        "views/account_move_views.xml",
         "wizards/einvoice_numbering_audit_views.xml",
         "report/numbering_audit_report.xml",
         "data/ir_cron.xml",

@@ -6,3 +6,4 @@ from . import account_journal
 from . import account_move
 from . import account_resequence
 from . import ir_actions_report
+from . import account_move_ubl

@@ -4,3 +4,4 @@ from . import test_translations
 from . import test_numbering
 from . import test_numbering_concurrency
 from . import test_numbering_audit
+from . import test_ubl_check
