@@ -7,3 +7,5 @@ from . import account_move
 from . import account_resequence
 from . import ir_actions_report
 from . import account_move_ubl
+from . import res_partner
+from . import account_edi_xml_ubl_bis3

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -22,6 +22,9 @@ class TestUblCheck(TransactionCase):
         cls.customer = cls.env["res.partner"].search(
             [("name", "=", "Bakkerij Janssens BV")]
         )
+        products = cls.env["product.product"]
+        cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
+        cls.table = products.search([("name", "=", "Oak side table")], limit=1)
 
     def _invoice(self, partner=None):
         move = self.env["account.move"].create(
@@ -30,19 +33,9 @@ class TestUblCheck(TransactionCase):
                 "partner_id": (partner or self.customer).id,
                 "invoice_date": fields.Date.to_date("2026-11-10"),
                 "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {"name": "Workshop hour", "quantity": 3, "price_unit": 85.0},
-                    ),
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Oak & <walnut> table",
-                            "quantity": 1,
-                            "price_unit": 640.0,
-                        },
+                    Command.create({"product_id": self.hour.id, "quantity": 3}),
+                    Command.create(
+                        {"product_id": self.table.id, "name": "Oak & <walnut> table"}
                     ),
                 ],
             }
@@ -88,3 +81,33 @@ class TestUblCheck(TransactionCase):
         )
         with self.assertRaisesRegex(UserError, "only posted customer invoices"):
             move.einvoice_check()
+
+    def test_belgian_and_dutch_customers_get_their_peppol_address(self):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": "BE by VAT", "country_id": self.env.ref("base.be").id,
+                 "vat": "BE0876543270", "is_company": True},
+                {"name": "NL by VAT", "country_id": self.env.ref("base.nl").id,
+                 "vat": "NL200000007B01", "is_company": True},
+                {"name": "NL by KvK", "country_id": self.env.ref("base.nl").id,
+                 "vat": "NL200000007B01", "company_registry": "87654321",
+                 "is_company": True},
+            ]
+        )  # fmt: skip
+        self.assertEqual(
+            [(p.peppol_eas, p.peppol_endpoint) for p in partners],
+            [("0208", "0876543270"), ("9944", "NL200000007B01"), ("0106", "87654321")],
+        )
+
+    def test_a_dutch_customer_known_by_vat_only_passes_peppol(self):
+        # Odoo wrote the 9944 VAT address as the legal registration scheme
+        # (BR-CL-11).
+        customer = self.env["res.partner"].search(
+            [("name", "=", "Groenteboer Bakker B.V.")]
+        )
+        move = self._invoice(customer)
+        [result] = move.einvoice_check("peppol_bis3")
+        self.assertEqual(result["problems"], [])
+        self.assertNotIn(
+            'schemeID="9944"', move.einvoice_ubl().split("PartyLegalEntity")[1]
+        )

@@ -1,0 +1,25 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+from ..lib.identifiers import peppol_address
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _einvoice_fill_peppol_address(self):
+        # Odoo fills the Belgian address from the company registry only and has no
+        # automatic Dutch one; a Belgian VAT number gives the KBO number (0208), a Dutch
+        # party without KvK or OIN is reached by its VAT number (9944).
+        for partner in self.filtered(lambda p: not p.peppol_endpoint):
+            address = peppol_address(
+                partner._deduce_country_code(), partner.vat, partner.company_registry
+            )
+            if address:
+                partner.peppol_eas, partner.peppol_endpoint = address
+
+    @api.depends(lambda self: self._peppol_eas_endpoint_depends() + ["peppol_eas"])
+    def _compute_peppol_endpoint(self):
+        result = super()._compute_peppol_endpoint()
+        self._einvoice_fill_peppol_address()
+        return result
