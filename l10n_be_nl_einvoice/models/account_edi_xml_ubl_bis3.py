@@ -18,3 +18,17 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
                 vals["company_id"] = None
                 vals["company_id_attrs"] = {}
         return vals_list
+
+    def _export_invoice_vals(self, invoice):
+        # EXTENDS account_edi_ubl_cii: Odoo refers a credit note to its invoice only for
+        # Dutch suppliers, and by the credit note's free reference. Belgian law (Royal
+        # Decree no. 1, art. 5) and Dutch practice want the corrected invoice's number:
+        # [BT-25/BT-26] BillingReference = the reversed invoice's number and date.
+        vals = super()._export_invoice_vals(invoice)
+        origin = invoice.reversed_entry_id
+        if invoice.move_type in ("out_refund", "in_refund") and origin.name:
+            vals["vals"]["billing_reference_vals"] = {
+                "id": origin.name,
+                "issue_date": origin.invoice_date,
+            }
+        return vals

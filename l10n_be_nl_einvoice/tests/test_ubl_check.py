@@ -111,3 +111,28 @@ class TestUblCheck(TransactionCase):
         self.assertNotIn(
             'schemeID="9944"', move.einvoice_ubl().split("PartyLegalEntity")[1]
         )
+
+    def test_a_credit_note_refers_to_its_invoice_and_passes(self):
+        invoice = self._invoice()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "returned table"})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        xml = credit_note.einvoice_ubl("peppol_bis3")
+        self.assertIn("<CreditNote", xml)
+        self.assertIn(
+            f"<cbc:ID>{invoice.name}</cbc:ID>", xml.split("BillingReference")[1]
+        )
+        [result] = credit_note.einvoice_check("peppol_bis3")
+        self.assertEqual(result["problems"], [])
+
+    def test_special_characters_and_non_latin_names_pass(self):
+        customer = self.customer.copy({"name": "Ωmega & Σία <AE> — 東京"})
+        move = self._invoice(customer)
+        xml = move.einvoice_ubl("peppol_bis3")
+        self.assertIn("Ωmega &amp; Σία &lt;AE&gt; — 東京", xml)
+        [result] = move.einvoice_check("peppol_bis3")
+        self.assertEqual(result["problems"], [])
