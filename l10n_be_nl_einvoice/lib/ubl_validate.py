@@ -68,10 +68,6 @@ class Report:
         return [f for f in self.failures if f.flag == "fatal"]
 
     @property
-    def warnings(self):
-        return [f for f in self.failures if f.flag != "fatal"]
-
-    @property
     def valid(self):
         return not self.fatal
 
