@@ -2,7 +2,8 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import { registry } from "@web/core/registry";
 
-// A bookkeeper opens Invoicing, finds the demo invoices, then our settings section.
+// A bookkeeper opens Invoicing, finds the demo invoices, then our settings section and
+// from there the sales journal's number series.
 registry.category("web_tour.tours").add("l10n_be_nl_einvoice_open_invoicing", {
     url: "/odoo",
     steps: () => [
@@ -35,6 +36,17 @@ registry.category("web_tour.tours").add("l10n_be_nl_einvoice_open_invoicing", {
         },
         {
             trigger: "#einvoice_ubl_profile_setting:contains('Default UBL profile')",
+        },
+        {
+            trigger: "#einvoice_numbering_setting button[name='action_open_einvoice_numbering']",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .nav-link:contains('Invoice Numbering')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='einvoice_next_number']:contains('FA-')",
         },
     ],
 });
