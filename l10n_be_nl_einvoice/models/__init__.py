@@ -9,3 +9,4 @@ from . import ir_actions_report
 from . import account_move_ubl
 from . import res_partner
 from . import account_edi_xml_ubl_bis3
+from . import account_move_send

@@ -65,6 +65,48 @@ class AccountMove(models.Model):
             )
         return rules
 
+    def _einvoice_problems(self, xml, profile, builder_errors=()):
+        """What stands between this e-invoice and the receiver: Odoo's own checks, the
+        totals guard, then the official rules. Dicts with rule, flag, where, text."""
+        self.ensure_one()
+        problems = [
+            {"rule": "ODOO", "flag": "fatal", "where": "the invoice", "text": error}
+            for error in sorted(builder_errors)
+        ]
+        try:
+            problems += [
+                {"rule": m.rule, "flag": "fatal", "where": "the totals", "text": str(m)}
+                for m in check_totals(xml)
+            ]
+            report = get_validator(self._einvoice_rules_dir()).validate(xml, profile)
+        except UblValidationError as error:
+            raise UserError(
+                _("%(name)s: the e-invoice cannot be checked: %(error)s",
+                  name=self.display_name, error=str(error))
+            ) from error  # fmt: skip
+        problems += [
+            {
+                "rule": failure.rule,
+                "flag": failure.flag,
+                "where": where(failure.location),
+                "text": advice(failure.rule, failure.text),
+            }
+            for failure in report.failures
+        ]
+        fatal = [p for p in problems if p["flag"] == "fatal"]
+        self.sudo().write(
+            {
+                "einvoice_check_state": "error"
+                if fatal
+                else ("warning" if problems else "ok"),
+                "einvoice_check_messages": "\n".join(
+                    f"[{p['rule']}] {p['where']}: {p['text']}" for p in problems
+                )
+                or _("Valid %(profile)s e-invoice.", profile=profile),
+            }
+        )
+        return problems
+
     def einvoice_check(self, profile=None):
         """Build the e-invoice and check it with the official rules; store and return
         the result (XML-RPC: a list of dicts, one per invoice)."""
@@ -72,52 +114,12 @@ class AccountMove(models.Model):
         for move in self:
             used = move._einvoice_profile(profile)
             xml, builder_errors = move._einvoice_export(used)
-            problems = [
-                {"rule": "ODOO", "flag": "fatal", "where": "the invoice", "text": error}
-                for error in sorted(builder_errors)
-            ]
-            try:
-                problems += [
-                    {
-                        "rule": m.rule,
-                        "flag": "fatal",
-                        "where": "the totals",
-                        "text": str(m),
-                    }
-                    for m in check_totals(xml)
-                ]
-                report = get_validator(move._einvoice_rules_dir()).validate(xml, used)
-            except UblValidationError as error:
-                raise UserError(
-                    _("%(name)s: the e-invoice cannot be checked: %(error)s",
-                      name=move.display_name, error=str(error))
-                ) from error  # fmt: skip
-            problems += [
-                {
-                    "rule": failure.rule,
-                    "flag": failure.flag,
-                    "where": where(failure.location),
-                    "text": advice(failure.rule, failure.text),
-                }
-                for failure in report.failures
-            ]
-            fatal = [p for p in problems if p["flag"] == "fatal"]
-            move.sudo().write(
-                {
-                    "einvoice_check_state": "error"
-                    if fatal
-                    else ("warning" if problems else "ok"),
-                    "einvoice_check_messages": "\n".join(
-                        f"[{p['rule']}] {p['where']}: {p['text']}" for p in problems
-                    )
-                    or _("Valid %(profile)s e-invoice.", profile=used),
-                }
-            )
+            problems = move._einvoice_problems(xml, used, builder_errors)
             results.append(
                 {
                     "id": move.id,
                     "profile": used,
-                    "valid": not fatal,
+                    "valid": not any(p["flag"] == "fatal" for p in problems),
                     "problems": problems,
                 }
             )

@@ -136,3 +136,28 @@ class TestUblCheck(TransactionCase):
         self.assertIn("Ωmega &amp; Σία &lt;AE&gt; — 東京", xml)
         [result] = move.einvoice_check("peppol_bis3")
         self.assertEqual(result["problems"], [])
+
+    def test_sending_stops_an_e_invoice_that_fails_the_official_rules(self):
+        sender = self.env["account.move.send"]
+        good = self._invoice()
+        data = {"invoice_edi_format": "ubl_bis3"}
+        sender._hook_invoice_document_before_pdf_report_render(good, data)
+        self.assertNotIn("error", data)
+        self.assertIn(b"<Invoice", data["ubl_cii_xml_attachment_values"]["raw"])
+
+        export = self.env["res.partner"].create(
+            {
+                "name": "Overseas",
+                "country_id": self.env.ref("base.us").id,
+                "is_company": True,
+            }
+        )
+        bad = self._invoice(export)
+        data = {"invoice_edi_format": "ubl_bis3"}
+        sender._hook_invoice_document_before_pdf_report_render(bad, data)
+        self.assertNotIn("ubl_cii_xml_attachment_values", data)
+        self.assertIn("was not sent", data["error"]["error_title"])
+        self.assertTrue(
+            any("PEPPOL-EN16931-R010" in e for e in data["error"]["errors"])
+        )
+        self.assertEqual(bad.einvoice_check_state, "error")
