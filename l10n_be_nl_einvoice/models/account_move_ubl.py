@@ -30,7 +30,12 @@ class AccountMove(models.Model):
     )
 
     def _einvoice_profile(self, profile=None):
-        return profile or self.company_id.einvoice_ubl_profile
+        """The profile asked for, else the customer's, else the company's default."""
+        return (
+            profile
+            or self.commercial_partner_id.einvoice_ubl_profile
+            or self.company_id.einvoice_ubl_profile
+        )
 
     def einvoice_ubl(self, profile=None):
         """The invoice's UBL document for a profile (XML-RPC: returns the XML text)."""

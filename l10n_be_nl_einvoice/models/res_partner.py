@@ -1,11 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..lib.identifiers import peppol_address
+from .res_company import UBL_PROFILES
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    einvoice_ubl_profile = fields.Selection(
+        UBL_PROFILES,
+        string="UBL profile",
+        company_dependent=True,
+        help="The UBL flavour this customer receives; empty: the company's default.",
+    )
 
     def _einvoice_fill_peppol_address(self):
         # Odoo fills the Belgian address from the company registry only and has no

@@ -161,3 +161,15 @@ class TestUblCheck(TransactionCase):
             any("PEPPOL-EN16931-R010" in e for e in data["error"]["errors"])
         )
         self.assertEqual(bad.einvoice_check_state, "error")
+
+    def test_the_profile_is_the_customers_else_the_companys(self):
+        move = self._invoice()
+        self.assertEqual(move._einvoice_profile(), self.company.einvoice_ubl_profile)
+        self.customer.with_company(self.company).einvoice_ubl_profile = "nlcius"
+        self.assertEqual(move._einvoice_profile(), "nlcius")
+        self.assertEqual(move._einvoice_profile("peppol_bis3"), "peppol_bis3")
+        self.assertIn("urn:fdc:nen.nl:nlcius", move.einvoice_ubl())
+        arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        self.assertIn('name="einvoice_ubl_profile"', arch)
