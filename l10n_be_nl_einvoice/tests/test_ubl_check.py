@@ -173,3 +173,33 @@ class TestUblCheck(TransactionCase):
             "arch"
         ]
         self.assertIn('name="einvoice_ubl_profile"', arch)
+
+    def test_a_foreign_currency_invoice_states_its_vat_in_euro_as_booked(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": usd.id, "company_id": self.company.id, "name": "2026-11-01",
+             "rate": 1.1}
+        )  # fmt: skip
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "currency_id": usd.id,
+                "invoice_date": fields.Date.to_date("2026-11-10"),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.hour.id, "quantity": 3, "price_unit": 99.99}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        booked = -sum(move.line_ids.filtered("tax_line_id").mapped("balance"))
+        xml = move.einvoice_ubl("peppol_bis3")
+        self.assertIn("<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>", xml)
+        self.assertIn(
+            f'<cbc:TaxAmount currencyID="EUR">{booked:.2f}</cbc:TaxAmount>', xml
+        )
+        [result] = move.einvoice_check("peppol_bis3")
+        self.assertEqual(result["problems"], [])
