@@ -13,8 +13,13 @@ stylesheet is compiled once per process and kept. The rule files live in a cache
 (``setup/rules.py`` fills it; its layout is the one of ``setup/rules.lock``).
 """
 
+import base64
+import json
+import select
+import subprocess
+import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -213,9 +218,6 @@ class ValidatorProcess:
         self._lock = threading.Lock()
 
     def _start(self):
-        import subprocess
-        import sys
-
         self._process = subprocess.Popen(
             [sys.executable, __file__, "--serve", self.rules_dir],
             stdin=subprocess.PIPE,
@@ -223,9 +225,6 @@ class ValidatorProcess:
         )
 
     def _ask(self, request, retry=True):
-        import json
-        import select
-
         if self._process is None or self._process.poll() is not None:
             self._start()
         try:
@@ -248,7 +247,6 @@ class ValidatorProcess:
         return answer
 
     def validate(self, data: bytes, profile=None) -> Report:
-        import base64
 
         request = {"xml": base64.b64encode(data).decode(), "profile": profile}
         with self._lock:
@@ -264,10 +262,6 @@ class ValidatorProcess:
 
 def serve(rules_dir, stdin, stdout):
     """The helper's loop: one JSON request per line in, one JSON answer per line out."""
-    import base64
-    import dataclasses
-    import json
-
     validator = Validator(rules_dir)
     for line in stdin:
         try:
@@ -277,7 +271,7 @@ def serve(rules_dir, stdin, stdout):
             )
             answer = {
                 "profile": report.profile,
-                "failures": [dataclasses.asdict(f) for f in report.failures],
+                "failures": [asdict(f) for f in report.failures],
             }
         except (UblValidationError, ValueError, KeyError) as error:
             answer = {"error": str(error)}
@@ -299,8 +293,6 @@ def get_validator(rules_dir) -> ValidatorProcess:
 
 
 if __name__ == "__main__":
-    import sys
-
     if sys.argv[1:2] == ["--serve"]:
         import resource
 

@@ -72,7 +72,8 @@ class AccountMove(models.Model):
 
     def _einvoice_problems(self, xml, profile, builder_errors=()):
         """What stands between this e-invoice and the receiver: Odoo's own checks, the
-        totals guard, then the official rules. Dicts with rule, flag, where, text."""
+        totals guard, then the official rules. Dicts with rule, flag, where, text; the
+        outcome is also stored on the invoice (E-invoice tab)."""
         self.ensure_one()
         problems = [
             {"rule": "ODOO", "flag": "fatal", "where": "the invoice", "text": error}
