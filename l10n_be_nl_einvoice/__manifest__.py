@@ -18,6 +18,7 @@
         "views/account_journal_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/account_tax_views.xml",
         "wizards/einvoice_numbering_audit_views.xml",
         "report/numbering_audit_report.xml",
         "data/ir_cron.xml",

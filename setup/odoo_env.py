@@ -43,9 +43,10 @@ OUR_ADDONS = tuple(sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 # Installed beside the addons' own dependencies: the Belgian and Dutch charts the demo
 # companies (and the tests) use, and account_peppol, which Odoo installs by itself as
 # soon as a company is Belgian or Dutch (installing it up front keeps that out of the
-# demo load).
+# demo load), and sale, whose down payments and final invoices the e-invoice tests
+# export.
 # The addons themselves do not depend on them.
-FIXTURE_MODULES = ("l10n_be", "l10n_nl", "account_peppol")
+FIXTURE_MODULES = ("l10n_be", "l10n_nl", "account_peppol", "sale")
 TEST_DB = "einvoice_test"
 DEMO_DB = "einvoice_demo"
 KEEP_TEMPLATES = 2
@@ -226,6 +227,7 @@ def _prune(prefix, keep_name):
 def run_odoo(db, *args, what):
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     logfile = LOG_DIR / f"{db}.log"
+    logfile.unlink(missing_ok=True)  # Odoo appends; judge this run only
     cmd = [
         sys.executable,
         "-m",
@@ -344,6 +346,15 @@ def make_test_db(name):
     return name
 
 
+def make_stock_db(name):
+    """Stock Odoo (the base database, without our addons) with the demo data: the
+    anchor of the benchmarks."""
+    db_drop(name)
+    db_copy(ensure_base(), name)
+    run_step(name, "load-demo", "loading the demo data into stock Odoo")
+    return name
+
+
 def ensure_demo(reset=False):
     if reset:
         db_drop(DEMO_DB)
@@ -381,6 +392,8 @@ def main(argv=None):
     sub.add_parser("config")
     test_db = sub.add_parser("test-db")
     test_db.add_argument("--name", default=TEST_DB)
+    stock_db = sub.add_parser("stock-db")
+    stock_db.add_argument("--name", required=True)
     demo = sub.add_parser("demo")
     demo.add_argument("--reset", action="store_true")
     step = sub.add_parser("step")
@@ -392,6 +405,8 @@ def main(argv=None):
         print(CONF)
     elif args.command == "test-db":
         print(make_test_db(args.name))
+    elif args.command == "stock-db":
+        print(make_stock_db(args.name))
     elif args.command == "demo":
         print(ensure_demo(reset=args.reset))
     elif args.command == "step":

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .ubl_messages import _lt
 from .ubl_validate import NS, UblValidationError, parse_xml
 
 CENT = Decimal("0.01")
@@ -31,10 +32,12 @@ class Mismatch:
     what: str
     expected: Decimal
     found: Decimal
+    category: str = ""  # "S 21" for a VAT breakdown line
 
     def __str__(self):
+        what = f"VAT {self.category}%: {self.what}" if self.category else self.what
         return (
-            f"[{self.rule}] {self.what}: computed {self.expected}, "
+            f"[{self.rule}] {what}: computed {self.expected}, "
             f"document says {self.found}"
         )
 
@@ -76,9 +79,9 @@ def check_totals(data: bytes):
         raise UblValidationError("cac:LegalMonetaryTotal is missing")
     found = []
 
-    def compare(rule, what, expected, actual):
+    def compare(rule, what, expected, actual, category=""):
         if expected != actual:
-            found.append(Mismatch(rule, what, expected, actual))
+            found.append(Mismatch(rule, what, expected, actual, category))
 
     taxable = defaultdict(Decimal)
     line_total = Decimal(0)
@@ -102,12 +105,12 @@ def check_totals(data: bytes):
     charge_total = _amount(totals, "cbc:ChargeTotalAmount", Decimal(0))
     tax_exclusive = _amount(totals, "cbc:TaxExclusiveAmount")
     tax_inclusive = _amount(totals, "cbc:TaxInclusiveAmount")
-    compare("BR-CO-10", "sum of the line amounts", line_total, line_extension)
-    compare("BR-CO-11", "sum of the allowances", allowances, allowance_total)
-    compare("BR-CO-12", "sum of the charges", charges, charge_total)
+    compare("BR-CO-10", _lt("sum of the line amounts"), line_total, line_extension)
+    compare("BR-CO-11", _lt("sum of the allowances"), allowances, allowance_total)
+    compare("BR-CO-12", _lt("sum of the charges"), charges, charge_total)
     compare(
         "BR-CO-13",
-        "amount without VAT",
+        _lt("amount without VAT"),
         line_extension - allowance_total + charge_total,
         tax_exclusive,
     )
@@ -120,7 +123,7 @@ def check_totals(data: bytes):
         vat = _amount(tax_total, "cbc:TaxAmount")
         compare(
             "BR-CO-14",
-            "VAT total against its breakdown",
+            _lt("VAT total against its breakdown"),
             sum((_amount(s, "cbc:TaxAmount") for s in breakdown), Decimal(0)),
             vat,
         )
@@ -128,20 +131,21 @@ def check_totals(data: bytes):
             category = _category(subtotal)
             base = _amount(subtotal, "cbc:TaxableAmount")
             tax = _amount(subtotal, "cbc:TaxAmount")
-            label = f"VAT {category[0]} {category[1]}%"
+            label = f"{category[0]} {category[1]}"
             compare(
                 f"BR-{category[0]}-08",
-                f"{label}: taxable amount",
+                _lt("taxable amount"),
                 taxable.get(category, Decimal(0)),
                 base,
+                label,
             )
             due = (base * category[1] / 100).quantize(CENT, ROUND_HALF_UP)
             if abs(due - tax) > CENT:
-                found.append(Mismatch("BR-CO-17", f"{label}: tax", due, tax))
-    compare("BR-CO-15", "amount with VAT", tax_exclusive + vat, tax_inclusive)
+                found.append(Mismatch("BR-CO-17", _lt("tax"), due, tax, label))
+    compare("BR-CO-15", _lt("amount with VAT"), tax_exclusive + vat, tax_inclusive)
     compare(
         "BR-CO-16",
-        "amount due",
+        _lt("amount due"),
         tax_inclusive
         - _amount(totals, "cbc:PrepaidAmount", Decimal(0))
         + _amount(totals, "cbc:PayableRoundingAmount", Decimal(0)),

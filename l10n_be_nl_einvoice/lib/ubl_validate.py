@@ -45,7 +45,9 @@ PROFILE_LAYERS = {
     "peppol_bis3": ("en16931", "peppol"),
     # The SI-UBL stylesheet carries the EN 16931 rules itself.
     "nlcius": ("nlcius",),
-    "ublbe": ("en16931", "ublbe"),
+    # So does the UBL.BE one, with its own exemption codes (BETE-*) in place of
+    # the CEF VATEX list that the EN 16931 stylesheet alone would demand.
+    "ublbe": ("ublbe",),
 }
 
 

@@ -8,5 +8,8 @@ from . import account_resequence
 from . import ir_actions_report
 from . import account_move_ubl
 from . import res_partner
+from . import account_tax
+from . import account_edi_common
 from . import account_edi_xml_ubl_bis3
+from . import account_edi_xml_ubl_be
 from . import account_move_send

@@ -1,9 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+from lxml import etree
+
 from odoo import models
+
+from ..lib.identifiers import kbo_number
+
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
 
 class AccountEdiXmlUblBis3(models.AbstractModel):
     _inherit = "account.edi.xml.ubl_bis3"
+
+    def _get_partner_party_tax_scheme_vals_list(self, partner, role):
+        # EXTENDS account_edi_ubl_cii: without a VAT number Odoo writes the Peppol
+        # address as a "tax scheme" registration, empty for a consumer (UBL-SR-53).
+        # [BT-48/BT-31] a party without VAT number has no VAT identifier.
+        vals_list = super()._get_partner_party_tax_scheme_vals_list(partner, role)
+        if partner.vat:
+            return vals_list
+        return [
+            vals
+            for vals in vals_list
+            if vals.get("company_id")
+            and vals["tax_scheme_vals"].get("id") != (partner.peppol_eas or None)
+        ]
 
     def _get_partner_party_legal_entity_vals_list(self, partner):
         # EXTENDS account_edi_ubl_cii: Odoo writes a Dutch party's Peppol address as its
@@ -11,10 +33,20 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         # VAT) are addresses, not registrations.
         # [BR-CL-11] the registration's scheme must be an ISO 6523 ICD: without KvK
         # (0106) or OIN (0190) the registration is left out (it is optional, BT-47).
+        # [BT-30/BT-47] a Belgian party's legal registration is its enterprise
+        # number (KBO/BCE, scheme 0208), which Odoo writes as the VAT number.
         vals_list = super()._get_partner_party_legal_entity_vals_list(partner)
+        kbo = (
+            kbo_number(partner.vat, partner.company_registry)
+            if partner.country_code == "BE"
+            else None
+        )
         for vals in vals_list:
             scheme = (vals.get("company_id_attrs") or {}).get("schemeID") or ""
-            if scheme.startswith("99"):
+            if kbo:
+                vals["company_id"] = kbo
+                vals["company_id_attrs"] = {"schemeID": "0208"}
+            elif scheme.startswith("99"):
                 vals["company_id"] = None
                 vals["company_id_attrs"] = {}
         return vals_list
@@ -39,6 +71,7 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         # [BT-6] TaxCurrencyCode and [BT-111] a TaxTotal without breakdown (BR-53).
         vals = super()._export_invoice_vals(invoice)
         vals = self._einvoice_credit_note_reference(invoice, vals)
+        self._einvoice_cash_rounding(invoice, vals)
         company_currency = invoice.company_id.currency_id
         if invoice.currency_id != company_currency:
             sign = -1 if invoice.is_inbound() else 1
@@ -55,3 +88,118 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
                 }
             )
         return vals
+
+    def _get_invoice_line_price_vals(self, line):
+        # EXTENDS account_edi_ubl_cii: Odoo derives the unit price back from the
+        # rounded line total (7 x 12.3456 = 86.42 gives 12.3457142857). When prices
+        # exclude VAT and the line total is the entered price times the quantity,
+        # [BT-146] the item net price is the price as entered, at its precision.
+        vals = super()._get_invoice_line_price_vals(line)
+        taxes = line.tax_ids.flatten_taxes_hierarchy()
+        if (
+            line.quantity
+            and line.discount != 100
+            and not any(taxes.mapped("price_include"))
+        ):
+            total = line.currency_id.round(
+                line.quantity * line.price_unit * (1 - (line.discount or 0.0) / 100)
+            )
+            if line.currency_id.compare_amounts(total, line.price_subtotal) == 0:
+                vals["price_amount"] = line.price_unit
+        return vals
+
+    def _einvoice_cash_rounding(self, invoice, vals):
+        # Odoo states the rounded total as the total with VAT, which then differs
+        # from the total without VAT plus VAT (BR-CO-15): the cash rounding is the
+        # [BT-114] Rounding amount, and the total with VAT stays exact.
+        currency = invoice.currency_id
+        totals = vals["vals"]["monetary_total_vals"]
+        exact = currency.round(
+            totals["tax_exclusive_amount"]
+            + vals["vals"]["tax_total_vals"][0]["tax_amount"]
+        )
+        rounding = currency.round(invoice.amount_total - exact)
+        if not currency.is_zero(rounding):
+            totals["tax_inclusive_amount"] = exact
+            totals["einvoice_rounding_amount"] = rounding
+
+    def _einvoice_down_payment_invoices(self, line):
+        """The posted down payment invoices a final invoice's line deducts."""
+        if "is_downpayment" not in line._fields or not line.is_downpayment:
+            return line.browse()
+        moves = line.sale_line_ids.invoice_lines.move_id
+        return moves.filtered(
+            lambda m: m != line.move_id and m.state == "posted"
+        ).sorted("name")
+
+    def _get_invoice_line_item_vals(self, line, taxes_vals):
+        # A final invoice deducts its down payments: [BT-153] the deduction line
+        # names the down payment invoice, not the date it was drafted on.
+        vals = super()._get_invoice_line_item_vals(line, taxes_vals)
+        down_payments = self._einvoice_down_payment_invoices(line)
+        if down_payments and line.quantity < 0:
+            name = self.env._(
+                "Down payment invoice %(numbers)s",
+                numbers=", ".join(down_payments.mapped("name")),
+            )
+            vals.update(name=name, description=name)
+        return vals
+
+    def _export_invoice(self, invoice, convert_fixed_taxes=True):
+        xml, errors = super()._export_invoice(invoice, convert_fixed_taxes)
+        xml = self._einvoice_add_rounding_amount(xml)
+        down_payments = invoice.browse()
+        for line in invoice.invoice_line_ids.filtered(lambda l: l.quantity < 0):
+            down_payments |= self._einvoice_down_payment_invoices(line)
+        if down_payments:
+            xml = self._einvoice_add_preceding_invoices(xml, down_payments)
+        return xml, errors
+
+    def _einvoice_add_preceding_invoices(self, xml, invoices):
+        """[BG-3] A final invoice refers to the down payment invoices it deducts
+        (EN 16931: preceding pre-payment invoices), after any reference Odoo wrote."""
+        tree = etree.fromstring(xml)
+        cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+        follows = (
+            "DespatchDocumentReference", "ReceiptDocumentReference",
+            "StatementDocumentReference", "OriginatorDocumentReference",
+            "ContractDocumentReference", "AdditionalDocumentReference",
+            "ProjectReference", "Signature", "AccountingSupplierParty",
+        )  # fmt: skip
+        anchor = next(
+            child
+            for child in tree
+            if isinstance(child.tag, str) and etree.QName(child).localname in follows
+        )
+        for invoice in invoices:
+            reference = etree.Element(f"{{{cac}}}BillingReference")
+            document = etree.SubElement(reference, f"{{{cac}}}InvoiceDocumentReference")
+            etree.SubElement(document, f"{{{CBC}}}ID").text = invoice.name
+            etree.SubElement(document, f"{{{CBC}}}IssueDate").text = str(
+                invoice.invoice_date
+            )
+            anchor.addprevious(reference)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+    def _einvoice_add_rounding_amount(self, xml):
+        """[BT-114] PayableRoundingAmount = amount due + paid - total with VAT, when
+        not zero (the template of Odoo has no place for it)."""
+        tree = etree.fromstring(xml)
+        [totals] = tree.findall("{*}LegalMonetaryTotal") or [None]
+        if totals is None:
+            return xml
+
+        def amount(tag):
+            node = totals.find(f"{{{CBC}}}{tag}")
+            return (Decimal(node.text) if node is not None else Decimal(0)), node
+
+        payable, payable_node = amount("PayableAmount")
+        prepaid, _node = amount("PrepaidAmount")
+        inclusive, _node = amount("TaxInclusiveAmount")
+        rounding = payable + prepaid - inclusive
+        if not rounding or payable_node is None:
+            return xml
+        node = etree.Element(f"{{{CBC}}}PayableRoundingAmount", payable_node.attrib)
+        node.text = f"{rounding:.2f}"
+        payable_node.addprevious(node)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")

@@ -2,7 +2,7 @@
 from odoo import _, models
 
 # Odoo's e-invoice formats that the official rules can check, and their profile.
-CHECKED_FORMATS = {"ubl_bis3": "peppol_bis3", "nlcius": "nlcius"}
+CHECKED_FORMATS = {"ubl_bis3": "peppol_bis3", "nlcius": "nlcius", "ublbe": "ublbe"}
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -30,3 +30,18 @@ class AccountMoveSend(models.AbstractModel):
                 ),
                 "errors": [f"[{p['rule']}] {p['where']}: {p['text']}" for p in fatal],
             }
+
+    def _postprocess_invoice_ubl_xml(self, invoice, invoice_data):
+        # EXTENDS account_edi_ubl_cii: UBL.BE carries the PDF in the document's own
+        # reference (ubl-BE-02), not in an extra one.
+        if invoice_data.get("invoice_edi_format") != "ublbe":
+            return super()._postprocess_invoice_ubl_xml(invoice, invoice_data)
+        pdf = (
+            invoice.invoice_pdf_report_id
+            or invoice_data.get("pdf_attachment_values")
+            or invoice_data["proforma_pdf_attachment_values"]
+        )
+        xml_values = invoice_data["ubl_cii_xml_attachment_values"]
+        xml_values["raw"] = self.env["account.edi.xml.ubl_be"]._einvoice_embed_pdf(
+            xml_values["raw"], pdf["name"], pdf["raw"]
+        )

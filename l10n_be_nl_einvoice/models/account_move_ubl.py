@@ -5,15 +5,21 @@
 from odoo import _, fields, models, tools
 from odoo.exceptions import UserError
 
-from ..lib.ubl_messages import advice, where
+from ..lib.ubl_messages import ADVICE, advice, where
 from ..lib.ubl_totals import check_totals
 from ..lib.ubl_validate import UblValidationError, get_validator
 
-# Our profiles and Odoo's builders (UBL.BE comes with its own builder).
+# Our profiles and their builders (Odoo's, extended; UBL.BE is ours).
 BUILDERS = {
     "peppol_bis3": "account.edi.xml.ubl_bis3",
     "nlcius": "account.edi.xml.ubl_nl",
+    "ublbe": "account.edi.xml.ubl_be",
 }
+# Odoo's e-invoice formats (on the customer) and the profile each one is.
+FORMAT_PROFILES = {"ubl_bis3": "peppol_bis3", "nlcius": "nlcius", "ublbe": "ublbe"}
+# Channels: how a document leaves. Peppol carries BIS 3.0 (or NLCIUS); the e-mail to
+# the customer carries the customer's profile; the accountant's software its own.
+CHANNELS = ("email", "peppol", "accountant")
 
 
 class AccountMove(models.Model):
@@ -29,19 +35,51 @@ class AccountMove(models.Model):
         string="E-invoice check result", readonly=True, copy=False
     )
 
-    def _einvoice_profile(self, profile=None):
-        """The profile asked for, else the customer's, else the company's default."""
+    def _einvoice_profile(self, profile=None, channel=None):
+        """The UBL profile of this invoice on a channel.
+
+        The profile asked for wins. On Peppol: NLCIUS when the customer's e-invoice
+        format is NLCIUS, else Peppol BIS 3.0. To the accountant: the company's
+        accountant profile. By e-mail (and when no channel is named): the customer's
+        UBL profile, else the profile of its e-invoice format, else the company's
+        default."""
+        if profile:
+            return profile
+        if channel and channel not in CHANNELS:
+            raise UserError(
+                _("Unknown channel %(channel)s: use one of %(channels)s.",
+                  channel=channel, channels=", ".join(CHANNELS))
+            )  # fmt: skip
+        customer = self.commercial_partner_id
+        edi_profile = FORMAT_PROFILES.get(customer.invoice_edi_format)
+        if channel == "peppol":
+            return "nlcius" if edi_profile == "nlcius" else "peppol_bis3"
+        if channel == "accountant":
+            return self.company_id.einvoice_accountant_profile
         return (
-            profile
-            or self.commercial_partner_id.einvoice_ubl_profile
+            customer.einvoice_ubl_profile
+            or edi_profile
             or self.company_id.einvoice_ubl_profile
         )
 
-    def einvoice_ubl(self, profile=None):
-        """The invoice's UBL document for a profile (XML-RPC: returns the XML text)."""
+    def einvoice_ubl(self, profile=None, channel=None):
+        """The invoice's UBL document for a profile or a channel (XML-RPC: returns
+        the XML text)."""
         self.ensure_one()
-        xml, _errors = self._einvoice_export(self._einvoice_profile(profile))
+        xml, _errors = self._einvoice_export(self._einvoice_profile(profile, channel))
         return xml.decode()
+
+    def _einvoice_pdf(self):
+        """(file name, content) of the invoice's PDF: the one sent, else rendered."""
+        self.ensure_one()
+        if self.invoice_pdf_report_id:
+            return self.invoice_pdf_report_id.name, self.invoice_pdf_report_id.raw
+        content, _type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf("account.account_invoices", self.ids)
+        )
+        return f"{self.name.replace('/', '_')}.pdf", content
 
     def _einvoice_export(self, profile):
         if profile not in BUILDERS:
@@ -76,12 +114,22 @@ class AccountMove(models.Model):
         outcome is also stored on the invoice (E-invoice tab)."""
         self.ensure_one()
         problems = [
-            {"rule": "ODOO", "flag": "fatal", "where": "the invoice", "text": error}
+            {
+                "rule": "ODOO",
+                "flag": "fatal",
+                "where": self.env._("the invoice"),
+                "text": error,
+            }
             for error in sorted(builder_errors)
         ]
         try:
             problems += [
-                {"rule": m.rule, "flag": "fatal", "where": "the totals", "text": str(m)}
+                {
+                    "rule": m.rule,
+                    "flag": "fatal",
+                    "where": self.env._("the totals"),
+                    "text": self._einvoice_mismatch_text(m),
+                }
                 for m in check_totals(xml)
             ]
             report = get_validator(self._einvoice_rules_dir()).validate(xml, profile)
@@ -94,8 +142,8 @@ class AccountMove(models.Model):
             {
                 "rule": failure.rule,
                 "flag": failure.flag,
-                "where": where(failure.location),
-                "text": advice(failure.rule, failure.text),
+                "where": self.env._(where(failure.location)),
+                "text": self._einvoice_advice(failure.rule, failure.text),
             }
             for failure in report.failures
         ]
@@ -113,12 +161,31 @@ class AccountMove(models.Model):
         )
         return problems
 
-    def einvoice_check(self, profile=None):
+    def _einvoice_advice(self, rule, official_text):
+        """The bookkeeper's advice for a rule in the user's language; the rule's
+        official (English) text when there is none."""
+        text = advice(rule, official_text)
+        return self.env._(text) if text in ADVICE.values() else text
+
+    def _einvoice_mismatch_text(self, mismatch):
+        what = self.env._(mismatch.what)
+        if mismatch.category:
+            what = self.env._(
+                "VAT %(category)s%%: %(what)s", category=mismatch.category, what=what
+            )
+        return self.env._(
+            "%(what)s: computed %(expected)s, the document says %(found)s",
+            what=what,
+            expected=mismatch.expected,
+            found=mismatch.found,
+        )
+
+    def einvoice_check(self, profile=None, channel=None):
         """Build the e-invoice and check it with the official rules; store and return
         the result (XML-RPC: a list of dicts, one per invoice)."""
         results = []
         for move in self:
-            used = move._einvoice_profile(profile)
+            used = move._einvoice_profile(profile, channel)
             xml, builder_errors = move._einvoice_export(used)
             problems = move._einvoice_problems(xml, used, builder_errors)
             results.append(

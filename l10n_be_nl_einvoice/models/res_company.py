@@ -20,3 +20,11 @@ class ResCompany(models.Model):
         "one: Peppol BIS Billing 3.0 for the Peppol network, NLCIUS for Dutch public "
         "and private receivers, UBL.BE for Belgian accounting software.",
     )
+    einvoice_accountant_profile = fields.Selection(
+        UBL_PROFILES,
+        string="UBL profile for the accountant",
+        default="ublbe",
+        required=True,
+        help="The UBL flavour sent to the accountant's software (CodaBox, import "
+        "mailboxes): UBL.BE for Belgian accounting packages.",
+    )

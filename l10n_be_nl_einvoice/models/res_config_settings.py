@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
     einvoice_ubl_profile = fields.Selection(
         related="company_id.einvoice_ubl_profile", readonly=False
     )
+    einvoice_accountant_profile = fields.Selection(
+        related="company_id.einvoice_accountant_profile", readonly=False
+    )
     einvoice_sale_journal_id = fields.Many2one(
         "account.journal",
         string="Sales journal",

@@ -8,6 +8,10 @@ from .res_company import UBL_PROFILES
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    invoice_edi_format = fields.Selection(
+        selection_add=[("ublbe", "UBL.BE")],
+        ondelete={"ublbe": "set null"},
+    )
     einvoice_ubl_profile = fields.Selection(
         UBL_PROFILES,
         string="UBL profile",
@@ -19,11 +23,22 @@ class ResPartner(models.Model):
         # Odoo fills the Belgian address from the company registry only and has no
         # automatic Dutch one; a Belgian VAT number gives the KBO number (0208), a Dutch
         # party without KvK or OIN is reached by its VAT number (9944).
-        for partner in self.filtered(lambda p: not p.peppol_endpoint):
+        # A Dutch registration entered later (KvK, OIN) replaces an address by VAT
+        # number (9944); a company's own address (its Peppol registration) is left
+        # alone.
+        own = self.env["res.company"].sudo().search([]).partner_id
+        for partner in self:
             address = peppol_address(
                 partner._deduce_country_code(), partner.vat, partner.company_registry
             )
-            if address:
+            vat = (partner.vat or "").replace(" ", "").upper()
+            by_vat = partner.peppol_eas == "9944" or (
+                vat.startswith("NL") and partner.peppol_endpoint == vat
+            )
+            if address and (
+                not partner.peppol_endpoint
+                or (by_vat and address[0] in ("0106", "0190") and partner not in own)
+            ):
                 partner.peppol_eas, partner.peppol_endpoint = address
 
     @api.depends(lambda self: self._peppol_eas_endpoint_depends() + ["peppol_eas"])
@@ -31,3 +46,17 @@ class ResPartner(models.Model):
         result = super()._compute_peppol_endpoint()
         self._einvoice_fill_peppol_address()
         return result
+
+    def _get_edi_builder(self, invoice_edi_format):
+        if invoice_edi_format == "ublbe":
+            # The PDF is added once rendered (account.move.send).
+            return self.env["account.edi.xml.ubl_be"].with_context(einvoice_pdf=False)
+        return super()._get_edi_builder(invoice_edi_format)
+
+    @api.model
+    def _get_ubl_cii_formats_info(self):
+        formats = super()._get_ubl_cii_formats_info()
+        # Chosen per customer, never suggested from the country: Belgian receivers
+        # on Peppol get BIS 3.0; UBL.BE is for accounting software.
+        formats["ublbe"] = {"countries": [], "on_peppol": False}
+        return formats

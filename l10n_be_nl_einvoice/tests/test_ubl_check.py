@@ -50,7 +50,7 @@ class TestUblCheck(TransactionCase):
         self.assertIn("Oak &amp; &lt;walnut&gt; table", xml)
         self.assertIn(move.name, xml)
         with self.assertRaisesRegex(UserError, "cannot be produced yet"):
-            move.einvoice_ubl("ublbe")
+            move.einvoice_ubl("xrechnung")
 
     def test_the_check_stores_what_the_official_rules_say(self):
         move = self._invoice()
@@ -173,6 +173,48 @@ class TestUblCheck(TransactionCase):
             "arch"
         ]
         self.assertIn('name="einvoice_ubl_profile"', arch)
+
+    def test_the_profile_follows_the_channel(self):
+        move = self._invoice()
+        self.customer.invoice_edi_format = "nlcius"
+        self.company.einvoice_accountant_profile = "ublbe"
+        self.assertEqual(move._einvoice_profile(channel="peppol"), "nlcius")
+        self.assertEqual(move._einvoice_profile(channel="email"), "nlcius")
+        self.assertEqual(move._einvoice_profile(channel="accountant"), "ublbe")
+        self.customer.invoice_edi_format = "ublbe"
+        self.assertEqual(move._einvoice_profile(channel="peppol"), "peppol_bis3")
+        self.assertEqual(move._einvoice_profile(channel="email"), "ublbe")
+        self.assertIn(
+            "urn:UBL.BE", move.with_context(einvoice_pdf=False).einvoice_ubl(
+                channel="email")
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "Unknown channel"):
+            move._einvoice_profile(channel="fax")
+
+    def test_the_tax_form_and_settings_show_the_e_invoice_choices(self):
+        tax_arch = self.env["account.tax"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="einvoice_vat_kind"', tax_arch)
+        self.assertIn('name="einvoice_vatex"', tax_arch)
+        settings_arch = self.env["res.config.settings"].get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        self.assertIn('name="einvoice_accountant_profile"', settings_arch)
+
+    def test_sending_as_ublbe_puts_the_pdf_in_the_invoice_reference(self):
+        self.customer.invoice_edi_format = "ublbe"
+        move = self._invoice()
+        sender = self.env["account.move.send"]
+        data = {"invoice_edi_format": "ublbe"}
+        sender._hook_invoice_document_before_pdf_report_render(move, data)
+        self.assertNotIn("error", data)
+        data["pdf_attachment_values"] = {"name": "INV.pdf", "raw": b"%PDF-1.4"}
+        sender._postprocess_invoice_ubl_xml(move, data)
+        xml = data["ubl_cii_xml_attachment_values"]["raw"].decode()
+        self.assertEqual(xml.count("<cac:AdditionalDocumentReference>"), 2)
+        self.assertEqual(xml.count("EmbeddedDocumentBinaryObject "), 1)
+        self.assertIn('filename="INV.pdf"', xml)
 
     def test_a_foreign_currency_invoice_states_its_vat_in_euro_as_booked(self):
         usd = self.env.ref("base.USD")
