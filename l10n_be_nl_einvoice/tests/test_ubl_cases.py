@@ -495,15 +495,62 @@ class TestUblCases(TransactionCase):
             ["VAT reverse charged"],
         )
 
-    def test_the_payment_reference_is_the_payment_id(self):
-        move = self.invoice(
-            self.be_customer,
-            [self.line(self.table, 640.0, self.tax("attn_VAT-OUT-21-L"))],
+    def test_the_ogm_or_rf_reference_is_the_payment_id(self):
+        # A Belgian structured communication (OGM, +++ddd/dddd/ddddd+++, mod 97) or
+        # an ISO 11649 creditor reference (RF), whichever the journal gives.
+        from stdnum import iso11649
+
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "sale")], limit=1
         )
-        xml = move.einvoice_ubl("peppol_bis3")
+        for model in ("be", "euro"):
+            journal.invoice_reference_model = model
+            move = self.invoice(
+                self.be_customer,
+                [self.line(self.table, 640.0, self.tax("attn_VAT-OUT-21-L"))],
+                journal_id=journal.id,
+            )
+            [payment_id] = golden.values(
+                move.einvoice_ubl("peppol_bis3"), "//cac:PaymentMeans/cbc:PaymentID"
+            )
+            self.assertEqual(payment_id, move.payment_reference)
+            if model == "be":
+                digits = "".join(c for c in payment_id if c.isdigit())
+                self.assertRegex(payment_id, r"^\+\+\+\d{3}/\d{4}/\d{5}\+\+\+$")
+                self.assertEqual(int(digits[:10]) % 97 or 97, int(digits[10:]))
+            else:
+                self.assertTrue(iso11649.is_valid(payment_id), payment_id)
+            self.assertTrue(move.einvoice_check("peppol_bis3")[0]["valid"])
+
+    def test_special_characters_and_a_foreign_currency(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": usd.id,
+                "company_id": self.company.id,
+                "name": "2026-11-01",
+                "rate": 1.1,
+            }
+        )
+        customer = self.be_customer.copy({"name": "Ωmega & Σία <AE> — 東京 “quotes”"})
+        move = self.invoice(
+            customer,
+            [
+                self.line(
+                    self.hour, 99.99, self.tax("attn_VAT-OUT-21-S"), 3,
+                    name="Réparation d'une chaise & <table> — 修理",
+                )
+            ],
+            currency_id=usd.id,
+        )  # fmt: skip
+        xml = self.check("foreign_currency_special_characters", move, "peppol_bis3")
+        self.assertIn("Ωmega &amp; Σία &lt;AE&gt; — 東京 “quotes”", xml)
+        self.assertEqual(golden.values(xml, "cbc:TaxCurrencyCode"), ["EUR"])
+        booked = -sum(move.line_ids.filtered("tax_line_id").mapped("balance"))
         self.assertEqual(
-            golden.values(xml, "//cac:PaymentMeans/cbc:PaymentID"),
-            [move.payment_reference or move.name],
+            golden.values(xml, "cac:TaxTotal/cbc:TaxAmount[@currencyID='EUR']"),
+            [f"{booked:.2f}"],
         )
 
     def test_ublbe_embeds_the_rendered_pdf(self):

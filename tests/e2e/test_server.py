@@ -50,3 +50,39 @@ def test_demo_invoices_are_readable_over_xmlrpc(base_url):
         {"context": {"allowed_company_ids": [c["id"] for c in companies]}},
     )
     assert posted == 7
+
+
+def test_an_invoices_ubl_and_its_check_over_xmlrpc(base_url):
+    db = odoo.tools.config["db_name"]
+    common = xmlrpc.client.ServerProxy(f"{base_url}/xmlrpc/2/common")
+    uid = common.authenticate(db, "admin", "admin", {})
+    models = xmlrpc.client.ServerProxy(f"{base_url}/xmlrpc/2/object", allow_none=True)
+
+    def call(model, method, *args, **kwargs):
+        return models.execute_kw(db, uid, "admin", model, method, list(args), kwargs)
+
+    [company] = call("res.company", "search", [("name", "=", "Atelier Lambrecht BV")])
+    context = {"allowed_company_ids": [company]}
+    [invoice] = call(
+        "account.move",
+        "search",
+        [
+            ("company_id", "=", company),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("partner_id.name", "=", "Bakkerij Janssens BV"),
+        ],
+        limit=1,
+        context=context,
+    )
+    xml = call("account.move", "einvoice_ubl", [invoice], "ublbe", context=context)
+    assert "urn:UBL.BE" in xml and "EmbeddedDocumentBinaryObject" in xml
+    xml = call(
+        "account.move", "einvoice_ubl", [invoice], None, "peppol", context=context
+    )
+    assert "urn:fdc:peppol.eu:2017:poacc:billing:3.0" in xml
+    [result] = call(
+        "account.move", "einvoice_check", [invoice], channel="peppol", context=context
+    )
+    assert result["profile"] == "peppol_bis3"
+    assert result["valid"], result["problems"]
