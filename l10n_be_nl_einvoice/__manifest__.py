@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/account_tax_views.xml",
         "wizards/einvoice_numbering_audit_views.xml",
+        "wizards/einvoice_statement_import_views.xml",
         "report/numbering_audit_report.xml",
         "data/ir_cron.xml",
     ],

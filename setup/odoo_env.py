@@ -346,11 +346,13 @@ def make_test_db(name):
     return name
 
 
-def make_stock_db(name):
-    """Stock Odoo (the base database, without our addons) with the demo data: the
-    anchor of the benchmarks."""
+def make_stock_db(name, install=()):
+    """Stock Odoo (the base database, without our addons) with the demo data and
+    the modules of an anchor (e.g. OCA's): what the benchmarks compare with."""
     db_drop(name)
     db_copy(ensure_base(), name)
+    if install:
+        run_odoo(name, "-i", ",".join(install), what=f"install of {', '.join(install)}")
     run_step(name, "load-demo", "loading the demo data into stock Odoo")
     return name
 
@@ -394,6 +396,7 @@ def main(argv=None):
     test_db.add_argument("--name", default=TEST_DB)
     stock_db = sub.add_parser("stock-db")
     stock_db.add_argument("--name", required=True)
+    stock_db.add_argument("--install", nargs="*", default=())
     demo = sub.add_parser("demo")
     demo.add_argument("--reset", action="store_true")
     step = sub.add_parser("step")
@@ -406,7 +409,7 @@ def main(argv=None):
     elif args.command == "test-db":
         print(make_test_db(args.name))
     elif args.command == "stock-db":
-        print(make_stock_db(args.name))
+        print(make_stock_db(args.name, args.install))
     elif args.command == "demo":
         print(ensure_demo(reset=args.reset))
     elif args.command == "step":

@@ -13,3 +13,5 @@ from . import account_edi_common
 from . import account_edi_xml_ubl_bis3
 from . import account_edi_xml_ubl_be
 from . import account_move_send
+from . import account_bank_statement
+from . import einvoice_statement_import_job

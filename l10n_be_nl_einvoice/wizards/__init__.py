@@ -1,1 +1,2 @@
 from . import einvoice_numbering_audit
+from . import einvoice_statement_import

@@ -1,0 +1,879 @@
+"""Reading a CODA file into statements, and checking that it adds up.
+
+A file holds one or more statements, each from a record 0 (header) to a record 9
+(trailer): 0, 1 (old balance), movements 21 with their parts 22 and 23 and their
+information records 31, 32, 33, then 8 (new balance), free communications 4 and 9.
+
+Two kinds of trouble are told apart:
+
+* a record that cannot be read (unknown record type, cut short, a number or a date
+  that is not one, a record out of its place, a file that ends before its trailer)
+  always raises ``CodaError``: nothing of such a file can be trusted;
+* a file that does not add up (the trailer's record count or debit and credit totals,
+  old balance + movements against new balance, record 8 about another account than
+  record 1, next and link codes that announce records that do not come) raises
+  ``CodaError`` in strict mode; in tolerant mode it is read and each statement lists
+  its ``warnings``. Public sample files and some bank exports have such faults while
+  their movements are right; a bookkeeper decides.
+
+Every message starts with the line it is about.
+"""
+
+from decimal import Decimal
+
+from .model import (
+    DETAIL_OF,
+    STATEMENT_TYPES,
+    CodaFile,
+    Information,
+    Movement,
+    Statement,
+    TransactionCode,
+)
+from .records import (
+    RECORD_LENGTH,
+    CodaError,
+    Line,
+    decode,
+    is_plain,
+    read_line,
+    split_lines,
+    to_date,
+)
+
+# What the next code (position 126) of a record announces.
+CONTINUATIONS = {"21": ("22", "23"), "22": ("23",), "31": ("32", "33"), "32": ("33",)}
+CHAINED = frozenset(("21", "22", "23", "31", "32", "33"))
+# The records of movements and information records, nearly all of a file.
+MOVEMENT_RECORDS = frozenset(("21", "22", "23", "31", "32", "33"))
+ZERO = Decimal("0.000")
+NO_AMOUNT = "0" * 15
+DIGITS = {str(digit): digit for digit in range(10)} | {" ": 0}  # globalisation code
+# A part missing from a structured communication over a chain of records is blank, as
+# wide as its zone: the fields of the communication are positional.
+NO_PART_22, NO_PART_23 = " " * 53, " " * 43
+NO_PART_32, NO_PART_33 = " " * 105, " " * 90
+
+
+def parse(data, strict: bool = True) -> CodaFile:
+    """The statements of a CODA file given as bytes (or already decoded text).
+
+    Raises CodaError, naming the line, for a file that cannot be read; in strict
+    mode also for one that does not add up (see the module's documentation)."""
+    text, encoding = decode(data)
+    reader = _Reader(strict)
+    reader.read(text)
+    reader.finish()
+    return CodaFile(reader.statements, encoding)
+
+
+def looks_like_coda(data) -> bool:
+    """Whether `data` starts as a CODA file does: a header record 0 followed by an
+    old balance record 1. Meant to choose an import format, not to validate."""
+    head = data[:1024]
+    if isinstance(head, bytes):
+        head = head.decode("latin-1")
+    lines = [line for line in head.replace("\r", "\n").split("\n") if line.strip()]
+    return (
+        len(lines) >= 2
+        and lines[0].startswith("00000")
+        and lines[1][:1] == "1"
+        and len(lines[0]) >= 100
+    )
+
+
+def _code_problems(before, announced, linked, kind, previous=0) -> list[str]:
+    """What does not add up when a record `kind` follows a record `before` (on line
+    `previous`) whose next code (position 126) is 1 or not (`announced`) and whose
+    link code (position 128) is 1 or not (`linked`)."""
+    problems = []
+    continuations = CONTINUATIONS.get(before)
+    if continuations is not None:
+        if announced and kind not in continuations:
+            problems.append(
+                f"record {before} of line {previous} announces a record "
+                f"{' or '.join(continuations)} (next code 1), not a record {kind}"
+            )
+        elif not announced and kind in continuations:
+            problems.append(
+                f"record {kind} is not announced by the next code of record "
+                f"{before} on line {previous}"
+            )
+        if kind in continuations:
+            return problems  # the link code is that of the whole chain
+    if before in CHAINED or before in ("8", "4"):
+        linked_to = "31" if before in CHAINED else "4"
+        if linked != (kind == linked_to):
+            what = "announces" if linked else "does not announce"
+            problems.append(
+                f"the link code of record {before} on line {previous} "
+                f"{what} a record {linked_to}, and a record {kind} follows"
+            )
+    return problems
+
+
+class _Reader:
+    """Reads the records one by one; the statement being read is its state.
+
+    Movements and information records, nearly all the records of a file, are read by
+    `read` itself, the balances, free communications, header and trailer by a method
+    each."""
+
+    def __init__(self, strict: bool):
+        self.strict = strict
+        self.statements: list[Statement] = []
+        self.statement: Statement | None = None
+        self.stage = ""  # kind of the last balance record read: "0", "1" or "8"
+        self.free_text = ""  # the free communication (records 4) being read
+        # The records a trailer counts are the lines after the header, less these:
+        # blank lines and free communications (records 4).
+        self.uncounted = 0
+        self.debit = self.credit = ZERO
+        self.last_line = 0
+        self.old_balance_line = 0
+        # What a statement repeats is read once: DDMMYY -> date (None for 000000),
+        # transaction codes, small numbers (detail and paper sequence numbers).
+        self.dates: dict = {"000000": None}
+        self.codes: dict[str, TransactionCode] = {}
+        self.numbers: dict[str, int] = {}
+        self.lengths: dict[int, int] = {}  # line number -> length of a short line
+
+    # -- what is wrong -------------------------------------------------------------
+
+    def problem(self, message: str, line: int):
+        """Something that does not add up: an error in strict mode, else a warning."""
+        if self.strict:
+            raise CodaError(message, line)
+        self.statement.warnings.append(f"line {line}: {message}")
+
+    def read(self, text: str):  # noqa: C901
+        """Read the records of `text`, in one loop: a file holds thousands of them.
+
+        Before a record is read, the next code and link code of the record before
+        it are compared with it (`check_codes`); a record that follows as it should
+        is let through by a shorter test, written for its type."""
+        dates, codes, numbers = self.dates, self.codes, self.numbers
+        statement = movements = movement = information = None
+        debit, credit = self.debit, self.credit
+        version = 0
+        reading = False  # whether movements may come: after record 1, before 8
+        previous_kind = None
+        previous_record = " " * RECORD_LENGTH  # no code before the first record
+        previous_number = 0
+        # The chain of records of a movement ends with its record 23, which nothing
+        # continues, or else with the first record that does not continue it; its
+        # communication is put together then, once.
+        part_21 = part_22 = None
+        chain = ""  # positions 3-10 of the chain: sequence and detail number
+        sequence = ""  # positions 3-6: the sequence number of the movement
+        # Information records are mostly single records 31: the communication is put
+        # together with each record of the chain.
+        part_31 = part_32 = None
+        # The free texts of the information records of the movement, each with its
+        # communication: a long communication may run over several of them (one per
+        # line of the MT940 tag 86, cut anywhere), so the movement joins them.
+        information_texts = []
+        text = text.rstrip("\x1a")
+        plain = is_plain(text)
+        squeezed = _squeezed_plain if plain else _squeezed
+        joined = _joined_plain if plain else _joined
+        total = seven = None  # the last movement of type 0-3, the last of type 7
+        for number, record in enumerate(split_lines(text, plain), 1):
+            if len(record) == RECORD_LENGTH:
+                # The type of a movement or information record, the first two
+                # characters; the type of another record is read further down.
+                kind = record[:2]
+            else:
+                line = read_line(number, record)
+                if line is None:
+                    self.uncounted += 1  # a blank line
+                    continue
+                record, length, kind = line
+                if length < RECORD_LENGTH:
+                    self.lengths[number] = length
+
+            if kind == "21":
+                # Whatever comes before, it announces no part 2 or 3 (next code)
+                # and no information record (link code).
+                if (
+                    previous_record[125] == "1" or previous_record[127] == "1"
+                ) and statement is not None:
+                    self.check_codes(
+                        previous_kind, previous_record, previous_number, kind, number
+                    )
+                if part_21 is not None:
+                    _end_movement(movement, part_21, part_22, None, squeezed)
+                if information_texts:
+                    movement.information_text = joined(information_texts)
+                    information_texts = []
+                if not reading:
+                    self.place(self.line(number, record, kind), "1")
+                chain = record[2:10]
+                sequence = record[2:6]
+                digits = record[32:47]
+                sign = record[31]
+                value_date = dates.get(record[47:53], False)
+                if value_date is False:
+                    value_date = self.new_date(record[47:53])
+                entry_date = dates.get(record[115:121], False)
+                if entry_date is False:
+                    entry_date = self.new_date(record[115:121])
+                code = codes.get(record[53:61])
+                if code is None:
+                    code = self.new_code(record[53:61])
+                if (
+                    chain.isdigit()
+                    and chain.isascii()
+                    and digits.isdigit()
+                    and digits.isascii()
+                    and (sign == "0" or sign == "1")
+                    and value_date is not False
+                    and entry_date is not False
+                    and code is not None
+                ):
+                    sequence_number, detail = divmod(int(chain), 10000)
+                    if sign == "0" or digits == NO_AMOUNT:
+                        amount = Decimal(digits + "E-3")
+                    else:
+                        amount = Decimal("-" + digits + "E-3")
+                else:
+                    line = self.line(number, record, kind)
+                    sequence_number, detail, amount, value_date, entry_date, code = (
+                        self.movement_fields(line)
+                    )
+                paper = numbers.get(record[121:124])
+                if paper is None:
+                    paper = self.optional_number(record[121:124])
+                globalisation = DIGITS.get(record[124])
+                if globalisation is None:
+                    glob = record[124]
+                    globalisation = int(glob) if glob.isdigit() else 0
+                movement = Movement(
+                    number,
+                    sequence_number,
+                    detail,
+                    record[10:31].strip(),
+                    amount,
+                    value_date,
+                    entry_date,
+                    code,
+                    record[62:65] if record[61] == "1" else None,
+                    "",
+                    "",
+                    paper,
+                    globalisation,
+                )
+                if detail == 0:
+                    if amount < 0:
+                        debit -= amount
+                    else:
+                        credit += amount
+                if code.type in STATEMENT_TYPES:
+                    total, seven = movement, None
+                else:
+                    total, seven = _attach_detail(total, seven, movement)
+                movements.append(movement)
+                part_21, part_22 = record, None
+
+            elif kind == "31":
+                # After a movement or information record that links it, when that
+                # record announces no part of its own chain.
+                if (
+                    previous_record[127] != "1"
+                    or previous_record[125] == "1"
+                    or previous_kind not in CHAINED
+                ) and statement is not None:
+                    self.check_codes(
+                        previous_kind, previous_record, previous_number, kind, number
+                    )
+                if part_21 is not None:
+                    _end_movement(movement, part_21, part_22, None, squeezed)
+                    part_21 = None
+                if not reading:
+                    self.place(self.line(number, record, kind), "1")
+                if movement is None:
+                    raise CodaError(
+                        "record 31 (information) comes before any movement", number
+                    )
+                detail = numbers.get(record[6:10])
+                if detail is None:
+                    detail = self.optional_number(record[6:10])
+                code = codes.get(record[31:39])
+                if code is None:
+                    code = self.new_code(record[31:39])
+                if record[2:6] != sequence or detail is None or code is None:
+                    line = self.line(number, record, kind)
+                    detail, code = self.information_fields(line, movement)
+                # The communication of the record alone; a record 32 or 33 that
+                # continues it puts it together again.
+                if record[39] == "1":
+                    structured_code = record[40:43]
+                    data = record[43:113] + NO_PART_32 + NO_PART_33
+                    communication = squeezed(data)
+                else:
+                    structured_code, data = None, ""
+                    free_text = record[40:113]
+                    communication = squeezed(free_text)
+                    information_texts.append((free_text, communication))
+                information = Information(
+                    number,
+                    sequence_number,
+                    detail,
+                    record[10:31].strip(),
+                    code,
+                    structured_code,
+                    data,
+                    communication,
+                )
+                movement.information.append(information)
+                part_31 = record
+
+            elif kind == "22":
+                if (
+                    previous_kind != "21" or previous_record[125] != "1"
+                ) and statement is not None:
+                    self.check_codes(
+                        previous_kind,
+                        previous_record,
+                        previous_number,
+                        kind,
+                        number,
+                    )
+                # What ends a chain cannot come here: a record 22 follows a record 21.
+                if not reading:
+                    self.place(self.line(number, record, kind), "1")
+                if previous_kind != "21" or record[2:10] != chain:
+                    self.not_continued(
+                        self.line(number, record, kind),
+                        previous_kind,
+                        previous_record,
+                        ("21",),
+                        "record 21",
+                    )
+                part_22 = record
+                movement.customer_reference = record[63:98].strip()
+                movement.counterparty_bic = record[98:109].strip()
+                # Positions 110-112 are blank since CODA 2.5 brought the R-transaction
+                # and purpose codes after them; files of before used 110-125 for
+                # other things. Blank codes are left as they are, blank.
+                if not record[109:125].isspace() and not record[109:112].strip():
+                    movement.r_transaction = record[112].strip()
+                    movement.r_reason = record[113:117].strip()
+                    movement.category_purpose = record[117:121].strip()
+                    movement.purpose = record[121:125].strip()
+
+            elif kind == "23":
+                continues = previous_kind == "21" or previous_kind == "22"
+                if (
+                    not continues or previous_record[125] != "1"
+                ) and statement is not None:
+                    self.check_codes(
+                        previous_kind,
+                        previous_record,
+                        previous_number,
+                        kind,
+                        number,
+                    )
+                if not reading:
+                    self.place(self.line(number, record, kind), "1")
+                if not continues or record[2:10] != chain:
+                    self.not_continued(
+                        self.line(number, record, kind),
+                        previous_kind,
+                        previous_record,
+                        ("21", "22"),
+                        "record 21 or 22",
+                    )
+                if version == 1:
+                    # CODA 1: no communication in part 3, the counterparty's address
+                    # instead.
+                    movement.counterparty_account = _account_or_blank(record[10:22])
+                    movement.counterparty_name = record[47:73].strip()
+                    movement.counterparty_address = record[73:125].strip()
+                    _end_movement(movement, part_21, part_22, None, squeezed)
+                else:
+                    # The counterparty's account keeps the structure of the payment:
+                    # a Belgian account number (12 digits, a blank, the currency) or
+                    # an IBAN or foreign number (34 characters, then the currency).
+                    if record[22] == " " and record[10:22].isdigit():
+                        account, currency = record[10:22], record[23:26]
+                    else:
+                        account, currency = record[10:44].strip(), record[44:47]
+                    movement.counterparty_account = (
+                        account if account.strip("0 ") else ""
+                    )
+                    movement.counterparty_currency = currency.strip()
+                    movement.counterparty_name = record[47:82].strip()
+                    _end_movement(movement, part_21, part_22, record, squeezed)
+                part_21 = None
+
+            elif kind == "32" or kind == "33":
+                if kind == "32":
+                    after = ("31",)
+                    continues = previous_kind == "31"
+                else:
+                    after = ("31", "32")
+                    continues = previous_kind == "31" or previous_kind == "32"
+                if (
+                    not continues or previous_record[125] != "1"
+                ) and statement is not None:
+                    self.check_codes(
+                        previous_kind,
+                        previous_record,
+                        previous_number,
+                        kind,
+                        number,
+                    )
+                # A record 32 or 33 follows a record 31 or 32, after which the chain
+                # of a movement has ended.
+                if not reading:
+                    self.place(self.line(number, record, kind), "1")
+                if not continues or record[2:10] != previous_record[2:10]:
+                    self.not_continued(
+                        self.line(number, record, kind),
+                        previous_kind,
+                        previous_record,
+                        after,
+                        "record 31",
+                    )
+                if kind == "32":
+                    part_32, zone, kept = record, record[10:115], 70
+                else:
+                    if previous_kind == "31":
+                        part_32 = None
+                    zone, kept = record[10:100], 175
+                if not plain:
+                    free_text = _information_text(
+                        information, part_31, part_32, record, squeezed
+                    )
+                    if free_text is not None:
+                        information_texts[-1] = (free_text, information.communication)
+                elif information.structured_code is None:
+                    # The text runs on from the records before.
+                    free_text = information_texts[-1][0]
+                    information.communication = _run_on(
+                        information.communication, free_text[-1], zone
+                    )
+                    information_texts[-1] = (
+                        free_text + zone,
+                        information.communication,
+                    )
+                else:
+                    # The fields are positional: the zone takes its place, after the
+                    # `kept` characters of the records 31 (and 32) before.
+                    data = information.structured_data
+                    information.communication = _run_on(
+                        information.communication, data[kept - 1], zone
+                    )
+                    information.structured_data = (
+                        data[:kept] + zone + data[kept + len(zone) :]
+                    )
+
+            else:
+                if len(kind) == 2:  # the first two characters of a full line
+                    line = read_line(number, record)
+                    if line is None:
+                        self.uncounted += 1  # a blank line
+                        continue
+                    kind = line[2]
+                if statement is not None:
+                    self.check_codes(
+                        previous_kind, previous_record, previous_number, kind, number
+                    )
+                if part_21 is not None:
+                    _end_movement(movement, part_21, part_22, None, squeezed)
+                    part_21 = None
+                if information_texts:
+                    movement.information_text = joined(information_texts)
+                    information_texts = []
+                line = self.line(number, record, kind)
+                self.debit, self.credit = debit, credit
+                if kind == "0":
+                    self.header(line)
+                    movement = total = seven = None
+                    movements = self.statement.movements
+                elif kind == "1":
+                    self.old_balance(line)
+                elif kind == "8":
+                    self.new_balance(line)
+                elif kind == "4":
+                    self.free_communication(line, previous_kind, previous_record)
+                else:
+                    self.trailer(line)
+                statement = self.statement
+                debit, credit = self.debit, self.credit
+                reading = statement is not None and self.stage == "1"
+                version = statement.version if statement is not None else 0
+
+            previous_kind, previous_record, previous_number = kind, record, number
+        self.last_line = previous_number
+
+    def line(self, number: int, text: str, kind: str) -> Line:
+        """The record on line `number`, for a message or a method of its own."""
+        return Line(number, text, self.lengths.get(number, RECORD_LENGTH), kind)
+
+    def finish(self):
+        if self.statement is not None:
+            raise CodaError(
+                "the file ends before the record 9 (trailer) of the statement of "
+                f"line {self.statement.line}",
+                self.last_line,
+            )
+        if not self.statements:
+            raise CodaError("the file holds no CODA record")
+
+    def check_codes(self, before, previous: str, previous_number, kind, number):
+        """The next code (position 126) and link code (position 128) of a record say
+        what comes after it; compare with what does (record `kind` on line
+        `number`)."""
+        for message in _code_problems(
+            before, previous[125] == "1", previous[127] == "1", kind, previous_number
+        ):
+            self.problem(message, number)
+
+    def place(self, line, stage: str):
+        """Refuse a record outside its place in a statement."""
+        if self.statement is None:
+            raise CodaError(
+                f"record {line.kind} comes outside a statement (no record 0 before it)",
+                line.number,
+            )
+        if self.stage != stage:
+            where = {
+                "0": "before the record 1 (old balance)",
+                "1": "before the record 8 (new balance)",
+                "8": "after the record 8 (new balance)",
+            }[self.stage]
+            raise CodaError(
+                f"record {line.kind} comes {where} of the statement of line "
+                f"{self.statement.line}",
+                line.number,
+            )
+
+    # -- records 0, 1, 8, 4, 9 -----------------------------------------------------
+
+    def header(self, line):
+        if self.statement is not None:
+            raise CodaError(
+                "record 0 starts a statement before the record 9 (trailer) of the "
+                f"statement of line {self.statement.line}",
+                line.number,
+            )
+        text = line.text
+        version = text[127]
+        if version not in ("1", "2"):
+            raise line.error(f"record 0 version code {version!r} is not 1 or 2", 127)
+        self.statement = Statement(
+            line.number,
+            int(version),
+            line.date_at(5, "creation date", self.dates),  # creation date
+            text[11:14],  # bank id
+            text[60:71].strip(),  # BIC
+            text[16] == "D",  # duplicate
+            text[24:34].strip(),  # file reference
+            text[34:60].strip(),  # addressee
+            text[71:82].strip(),  # holder identification
+            text[83:88],  # separate application
+        )
+        self.stage = "0"
+        self.uncounted = 0
+        self.debit = self.credit = ZERO
+
+    def old_balance(self, line):
+        self.place(line, "0")
+        text, statement = line.text, self.statement
+        # CODA 1 knows only Belgian account numbers and has no structure code.
+        structure = text[1] if statement.version == 2 else "0"
+        if structure not in "0123":
+            raise line.error(
+                f"record 1 account structure {structure!r} is not 0, 1, 2 or 3", 1
+            )
+        statement.account_structure = int(structure)
+        statement.account, statement.currency = self.account(text[5:42])
+        statement.paper_sequence = line.optional_number_at(2, 5)
+        statement.old_balance = line.amount_at(42, 43, "old balance")
+        statement.old_balance_date = line.date_at(58, "old balance date", self.dates)
+        statement.holder_name = text[64:90].strip()
+        statement.account_description = text[90:125].strip()
+        statement.sequence = line.number_at(125, 128, "statement sequence number")
+        self.stage = "1"
+        self.old_balance_line = line.number
+
+    def account(self, zone: str) -> tuple[str, str]:
+        """Account number and currency of the 37-character zone of records 1 and 8,
+        whose layout follows the account structure (§7.5); CODA 1 knows only the
+        Belgian account number."""
+        statement = self.statement
+        if statement.version == 1 or statement.account_structure == 0:
+            return zone[:12], zone[13:16].strip()
+        if statement.account_structure == 2:
+            return zone[:31].strip(), zone[34:37].strip()
+        return zone[:34].strip(), zone[34:37].strip()
+
+    def new_balance(self, line):
+        self.place(line, "1")
+        statement = self.statement
+        statement.new_paper_sequence = line.optional_number_at(1, 4)
+        account, currency = self.account(line.text[4:41])
+        statement.new_balance = line.amount_at(41, 42, "new balance")
+        statement.new_balance_date = line.date_at(57, "new balance date", self.dates)
+        self.stage = "8"
+        if (account, currency) != (statement.account, statement.currency):
+            self.problem(
+                f"record 8 is about account {account} {currency}, record 1 (line "
+                f"{self.old_balance_line}) about {statement.account} "
+                f"{statement.currency}",
+                line.number,
+            )
+        moved = sum((m.amount for m in statement.booking_lines()), ZERO)
+        if statement.old_balance + moved != statement.new_balance:
+            self.problem(
+                f"old balance {statement.old_balance} + movements {moved} = "
+                f"{statement.old_balance + moved}, but the new balance is "
+                f"{statement.new_balance}",
+                line.number,
+            )
+
+    def free_communication(self, line, previous_kind, previous: str):
+        self.place(line, "8")
+        self.uncounted += 1
+        communications = self.statement.free_communications
+        # The records of one free communication share its sequence number, and its
+        # text runs on from one record to the next as in a movement.
+        if previous_kind == "4" and previous[2:6] == line.text[2:6]:
+            self.free_text += line.text[32:112]
+            communications[-1] = " ".join(self.free_text.split())
+        else:
+            self.free_text = line.text[32:112]
+            communications.append(" ".join(self.free_text.split()))
+
+    def trailer(self, line):
+        if self.statement is None or self.stage == "0":
+            self.place(line, "1")  # outside a statement or before its record 1
+        statement = self.statement
+        if self.stage == "1":
+            if statement.movements:
+                raise CodaError(
+                    f"record 9 ends the statement of line {statement.line}, which has "
+                    "movements but no record 8 (new balance)",
+                    line.number,
+                )
+            # An empty file (records 0, 1 and 9): the balance did not move.
+            statement.new_balance = statement.old_balance
+        statement.trailer_records = line.number_at(16, 22, "number of records")
+        statement.trailer_debit = line.amount_at(None, 22, "debit total")
+        statement.trailer_credit = line.amount_at(None, 37, "credit total")
+        statement.multiple_file_code = line.text[127].strip()
+        records = line.number - statement.line - 1 - self.uncounted
+        if statement.trailer_records != records:
+            self.problem(
+                f"record 9 counts {statement.trailer_records} records 1, 2x, 3x and "
+                f"8, the statement has {records}",
+                line.number,
+            )
+        for what, total, found in (
+            ("debit", statement.trailer_debit, self.debit),
+            ("credit", statement.trailer_credit, self.credit),
+        ):
+            if total != found:
+                self.problem(
+                    f"record 9 {what} total {total} differs from the {found} of the "
+                    "movements (records 21 with detail number 0000)",
+                    line.number,
+                )
+        self.statements.append(statement)
+        self.statement = None
+
+    # -- movements and information records -----------------------------------------
+
+    def movement_fields(self, line) -> tuple:
+        """The fields of a record 21 that are checked, in the order they are: the
+        first that is wrong raises."""
+        return (
+            line.number_at(2, 6, "sequence number"),
+            line.number_at(6, 10, "detail number"),
+            line.amount_at(31, 32, "amount"),
+            line.date_at(47, "value date", self.dates),
+            line.date_at(115, "entry date", self.dates),
+            self.transaction_code(line, 53),
+        )
+
+    def information_fields(self, line, movement) -> tuple:
+        """Detail number and transaction code of a record 31 about `movement`, checked
+        in the order they are, after its sequence number."""
+        sequence = line.number_at(2, 6, "sequence number")
+        if sequence != movement.sequence:
+            raise CodaError(
+                f"record 31 is about movement {sequence:04d}, the movement before it "
+                f"(line {movement.line}) is {movement.sequence:04d}",
+                line.number,
+            )
+        detail = line.number_at(6, 10, "detail number")
+        return detail, self.transaction_code(line, 31)
+
+    def optional_number(self, value: str):
+        """A number not read before: int, or None when it is not one (a paper
+        sequence number the bank left blank)."""
+        if value.isdigit() and value.isascii():
+            number = self.numbers[value] = int(value)
+            return number
+        return None
+
+    def transaction_code(self, line, start: int) -> TransactionCode:
+        code = line.text[start : start + 8]
+        transaction_code = self.codes.get(code) or self.new_code(code)
+        if transaction_code is None:
+            line.code_at(start, start + 8, "transaction code")  # not a number
+        return transaction_code
+
+    def new_code(self, code: str) -> TransactionCode | None:
+        """The transaction code of 8 digits `code`, None when it is not a number."""
+        if code.isdigit() and code.isascii():
+            transaction_code = TransactionCode(code[0], code[1:3], code[3:5], code[5:])
+            self.codes[code] = transaction_code
+            return transaction_code
+        return None
+
+    def new_date(self, value: str):
+        """The date of a DDMMYY field not read before, False when it is not one."""
+        day = to_date(value)
+        if day is not False:
+            self.dates[value] = day
+        return day
+
+    def not_continued(self, line, previous_kind, previous: str, after, what: str):
+        """Refuse a part 2 or 3 that does not continue the record before it."""
+        if previous_kind not in after:
+            raise CodaError(
+                f"record {line.kind} does not continue a {what}: it follows a record "
+                f"{previous_kind}",
+                line.number,
+            )
+        raise CodaError(
+            f"record {line.kind} has sequence and detail number "
+            f"{line.text[2:6]}/{line.text[6:10]}, the record {previous_kind} "
+            f"before it {previous[2:6]}/{previous[6:10]}",
+            line.number,
+        )
+
+
+def _attach_detail(total, seven, movement) -> tuple:
+    """Attach a detail (type 5 to 9) to the movement it details, `total` (the last
+    movement of type 0 to 3) or `seven` (the last detail of type 7); the new total
+    and seven."""
+    kind = movement.transaction_code.type
+    parent = seven if kind == "9" else total
+    if (
+        parent is not None
+        and parent.sequence == movement.sequence
+        and parent.transaction_code.type == DETAIL_OF.get(kind)
+    ):
+        parent.details.append(movement)
+    if kind == "7":
+        seven = movement
+    return total, seven
+
+
+def _end_movement(movement, part_21: str, part_22, part_23, squeezed):
+    """The communication of a movement, from its records 21, 22 and 23 (the last two
+    None when missing). A free communication is cut by the bank where a zone is
+    full, in the middle of a word if need be, so the zones are joined as they are;
+    only the runs of blanks that pad them become one blank."""
+    if movement.structured_code is None:
+        text = part_21[62:115]
+        if part_22 is not None:
+            text += part_22[10:63]
+        if part_23 is not None:
+            text += part_23[82:125]
+        movement.communication = squeezed(text)
+    else:
+        data = (
+            part_21[65:115]
+            + (NO_PART_22 if part_22 is None else part_22[10:63])
+            + (NO_PART_23 if part_23 is None else part_23[82:125])
+        )
+        movement.structured_data = data
+        movement.communication = squeezed(data)
+
+
+def _information_text(information, part_31: str, part_32, part_33, squeezed):
+    """Put together the communication of an information record from its records 31,
+    32 and 33 read so far (None when missing); its free text, else None."""
+    if information.structured_code is None:
+        text = part_31[40:113]
+        if part_32 is not None:
+            text += part_32[10:115]
+        if part_33 is not None:
+            text += part_33[10:100]
+        information.communication = squeezed(text)
+        return text
+    data = (
+        part_31[43:113]
+        + (NO_PART_32 if part_32 is None else part_32[10:115])
+        + (NO_PART_33 if part_33 is None else part_33[10:100])
+    )
+    information.structured_data = data
+    information.communication = squeezed(data)
+    return None
+
+
+def _squeezed(text: str) -> str:
+    """`text` without blanks around it and each run of blanks in it made one:
+    ``" ".join(text.split())``, without splitting a text that has no such run."""
+    squeezed = text.strip()
+    # Any blank other than the space is unprintable.
+    if "  " in squeezed or not squeezed.isprintable():
+        return " ".join(squeezed.split())
+    return squeezed
+
+
+def _joined(texts: list) -> str:
+    """The free texts of information records as one communication, from (text, its
+    communication) pairs: the texts are joined as they are, as the bank cut them."""
+    return " ".join("".join(text for text, _ in texts).split())
+
+
+def _joined_plain(texts: list) -> str:
+    """``_joined`` for texts whose only blanks are spaces (see `is_plain`): their
+    communications, with a space between two of them unless a word runs on from
+    one text to the next."""
+    if len(texts) == 1:
+        return texts[0][1]
+    joined = ""
+    in_word = False  # whether the text before ends in the middle of a word
+    for text, communication in texts:
+        if communication:
+            if not joined:
+                joined = communication
+            elif in_word and text[0] != " ":
+                joined += communication
+            else:
+                joined += " " + communication
+        in_word = text[-1] != " "
+    return joined
+
+
+def _run_on(communication: str, before: str, zone: str) -> str:
+    """For texts whose only blanks are spaces (see `is_plain`): `communication`, of a
+    text ending in the character `before`, continued with the text of `zone` as if
+    the two texts were one."""
+    words = _squeezed_plain(zone)
+    if not words:
+        return communication
+    if not communication:
+        return words
+    if before != " " and zone[0] != " ":
+        return communication + words  # a word cut between the two
+    return communication + " " + words
+
+
+def _squeezed_plain(text: str) -> str:
+    """``_squeezed`` for a text whose only blanks are spaces (see `is_plain`)."""
+    squeezed = text.strip()
+    if "  " in squeezed:
+        return " ".join(squeezed.split())
+    return squeezed
+
+
+def _account_or_blank(account: str) -> str:
+    return "" if not account.strip("0 ") else account
