@@ -96,5 +96,7 @@ class EinvoiceStatementImportJob(models.Model):
             done += 1
             remaining = self.search_count([("state", "=", "queued")])
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            self.env.cr.commit()
+            # Each file is its own transaction: what was imported stays imported
+            # when a later file fails or the worker stops.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         _logger.info("%s bank statement file(s) imported in the background", done)

@@ -62,7 +62,7 @@ def parse(data, strict: bool = True) -> CodaFile:
     mode also for one that does not add up (see the module's documentation)."""
     text, encoding = decode(data)
     reader = _Reader(strict)
-    reader.read(text)
+    reader.run(text)
     reader.finish()
     return CodaFile(reader.statements, encoding)
 
@@ -146,7 +146,7 @@ class _Reader:
             raise CodaError(message, line)
         self.statement.warnings.append(f"line {line}: {message}")
 
-    def read(self, text: str):  # noqa: C901
+    def run(self, text: str):  # noqa: C901
         """Read the records of `text`, in one loop: a file holds thousands of them.
 
         Before a record is read, the next code and link code of the record before
