@@ -81,22 +81,18 @@ class EinvoiceStatementImportJob(models.Model):
 
     @api.model
     def _cron_import(self):
-        """Import the queued files, one transaction each; a second worker running
-        this at the same time takes other files (rows locked, SKIP LOCKED)."""
-        done = 0
-        while True:
-            self.env.cr.execute(
-                "SELECT id FROM einvoice_statement_import_job WHERE state = 'queued' "
-                "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
+        """Import the oldest queued file. The cron runner commits after each call
+        and calls again while files remain (progress API), so each file is its own
+        transaction; a second worker running this at the same time takes another
+        file (rows locked, SKIP LOCKED)."""
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM einvoice_statement_import_job WHERE state = 'queued' "
+            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        )
+        row = self.env.cr.fetchone()
+        if row:
             self.browse(row[0])._run()
-            done += 1
-            remaining = self.search_count([("state", "=", "queued")])
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            # Each file is its own transaction: what was imported stays imported
-            # when a later file fails or the worker stops.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        _logger.info("%s bank statement file(s) imported in the background", done)
+            _logger.info("bank statement file %s imported in the background", row[0])
+        remaining = self.search_count([("state", "=", "queued")])
+        self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)

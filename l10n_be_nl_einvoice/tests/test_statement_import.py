@@ -295,7 +295,7 @@ class TestStatementImport(TransactionCase):
         again = self.env["einvoice.statement.import.job"].browse(
             self.wizard.import_file("big.cod", base64.b64encode(data))["job_ids"]
         )
-        again._run()
+        self.env["einvoice.statement.import.job"]._cron_import()
         self.assertIn("Already imported", again.summary)
         broken = self.env["einvoice.statement.import.job"].browse(
             self.wizard.import_file(
