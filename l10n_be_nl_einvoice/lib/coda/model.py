@@ -130,7 +130,11 @@ class Movement:
     SEPA direct debit, ...) and ``structured_data`` its fixed-width content.
     ``information_text`` joins the free text of its information records, which some
     banks (ING, for one) use for a communication too long for the movement.
-    ``details`` are the movements (types 5 to 9) that detail this one."""
+    ``details`` are the movements (types 5 to 9) that detail this one.
+
+    A parsed movement keeps its information records as read; ``information`` and
+    ``information_text`` are put together from them when first read (see
+    ``InformationAsRead``): a statement import seldom needs them."""
 
     line: int
     sequence: int
@@ -219,6 +223,111 @@ class Movement:
             data[141].strip(),
             data[142:146].strip(),
         )
+
+
+class InformationAsRead(list):
+    """The information records of a movement as the parser read and checked them,
+    in file order: ``(line, text, detail, transaction_code)`` for a record 31,
+    ``(line, text)`` for a record 32 or 33 that continues it.
+
+    The parser leaves one in ``Movement.information`` and ``information_text``;
+    reading either field puts it together (``_OnDemand``) and keeps the result."""
+
+    __slots__ = ()
+
+    def chains(self) -> list:
+        """Each chain of records as (the entry of its record 31, the text of its
+        record 32, that of its record 33), None for a missing record."""
+        chains = []
+        for entry in self:
+            kind = entry[1][1]
+            if kind == "1":
+                chain = [entry, None, None]
+                chains.append(chain)
+            else:
+                chain[1 if kind == "2" else 2] = entry[1]
+        return chains
+
+    def information(self) -> list[Information]:
+        """The ``Information`` of each chain of records."""
+        informations = []
+        for (line, part_31, detail, code), part_32, part_33 in self.chains():
+            if part_31[39] == "1":
+                # A structured communication: its fields are positional, so a
+                # missing record is blank.
+                structured_code = part_31[40:43]
+                data = (
+                    part_31[43:113]
+                    + (" " * 105 if part_32 is None else part_32[10:115])
+                    + (" " * 90 if part_33 is None else part_33[10:100])
+                )
+                text = data
+            else:
+                structured_code, data = None, ""
+                text = _free_text(part_31, part_32, part_33)
+            informations.append(
+                Information(
+                    line,
+                    int(part_31[2:6]),  # the sequence number of the movement
+                    detail,
+                    part_31[10:31].strip(),
+                    code,
+                    structured_code,
+                    data,
+                    " ".join(text.split()),
+                )
+            )
+        return informations
+
+    def information_text(self) -> str:
+        """The free texts of the information records, joined as the bank cut them."""
+        texts = [
+            _free_text(part_31, part_32, part_33)
+            for (_, part_31, *_), part_32, part_33 in self.chains()
+            if part_31[39] != "1"
+        ]
+        return " ".join("".join(texts).split())
+
+
+def _free_text(part_31: str, part_32, part_33) -> str:
+    """The free communication of a record 31 and the records 32 and 33 that continue
+    it, its zones joined as they are: the bank cuts the text where a zone is full,
+    in the middle of a word if need be."""
+    text = part_31[40:113]
+    if part_32 is not None:
+        text += part_32[10:115]
+    if part_33 is not None:
+        text += part_33[10:100]
+    return text
+
+
+class _OnDemand:
+    """A field of ``Movement`` put together from the information records as read
+    (``InformationAsRead``) the first time it is read; otherwise the field's own slot,
+    so that the dataclass, its constructor, comparison and repr are unchanged."""
+
+    def __init__(self, slot, name: str):
+        self.slot = slot  # the descriptor of the field's slot
+        self.name = name  # the method of InformationAsRead that makes the value
+
+    def __get__(self, movement, owner=None):
+        if movement is None:
+            return self
+        value = self.slot.__get__(movement, owner)
+        if type(value) is InformationAsRead:
+            value = getattr(value, self.name)()
+            self.slot.__set__(movement, value)
+        return value
+
+    def __set__(self, movement, value):
+        self.slot.__set__(movement, value)
+
+    def __delete__(self, movement):
+        self.slot.__delete__(movement)
+
+
+Movement.information = _OnDemand(Movement.information, "information")
+Movement.information_text = _OnDemand(Movement.information_text, "information_text")
 
 
 @dataclass(slots=True)

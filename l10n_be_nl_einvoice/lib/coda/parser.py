@@ -25,7 +25,7 @@ from .model import (
     DETAIL_OF,
     STATEMENT_TYPES,
     CodaFile,
-    Information,
+    InformationAsRead,
     Movement,
     Statement,
     TransactionCode,
@@ -44,15 +44,12 @@ from .records import (
 # What the next code (position 126) of a record announces.
 CONTINUATIONS = {"21": ("22", "23"), "22": ("23",), "31": ("32", "33"), "32": ("33",)}
 CHAINED = frozenset(("21", "22", "23", "31", "32", "33"))
-# The records of movements and information records, nearly all of a file.
-MOVEMENT_RECORDS = frozenset(("21", "22", "23", "31", "32", "33"))
 ZERO = Decimal("0.000")
 NO_AMOUNT = "0" * 15
 DIGITS = {str(digit): digit for digit in range(10)} | {" ": 0}  # globalisation code
 # A part missing from a structured communication over a chain of records is blank, as
 # wide as its zone: the fields of the communication are positional.
 NO_PART_22, NO_PART_23 = " " * 53, " " * 43
-NO_PART_32, NO_PART_33 = " " * 105, " " * 90
 
 
 def parse(data, strict: bool = True) -> CodaFile:
@@ -82,7 +79,7 @@ def looks_like_coda(data) -> bool:
     )
 
 
-def _code_problems(before, announced, linked, kind, previous=0) -> list[str]:
+def _code_problems(before, announced, linked, kind, previous) -> list[str]:
     """What does not add up when a record `kind` follows a record `before` (on line
     `previous`) whose next code (position 126) is 1 or not (`announced`) and whose
     link code (position 128) is 1 or not (`linked`)."""
@@ -116,7 +113,7 @@ class _Reader:
     """Reads the records one by one; the statement being read is its state.
 
     Movements and information records, nearly all the records of a file, are read by
-    `read` itself, the balances, free communications, header and trailer by a method
+    `run` itself, the balances, free communications, header and trailer by a method
     each."""
 
     def __init__(self, strict: bool):
@@ -146,38 +143,40 @@ class _Reader:
             raise CodaError(message, line)
         self.statement.warnings.append(f"line {line}: {message}")
 
-    def run(self, text: str):  # noqa: C901
-        """Read the records of `text`, in one loop: a file holds thousands of them.
+    def run(self, text: str):  # noqa: C901 - one loop over thousands of records
+        """Read the records of `text`.
 
-        Before a record is read, the next code and link code of the record before
-        it are compared with it (`check_codes`); a record that follows as it should
-        is let through by a shorter test, written for its type."""
+        Movements and information records are read here, field by field, the other
+        records by a method each. Each record is first compared with the next code
+        and link code of the record before it (`check_codes`); a record that follows
+        as it should is let through by a shorter test, written for its type. Then
+        its place in the statement, then its fields: when a quick look finds one
+        wrong, the record is read again the slow way, which raises for the first
+        wrong field in the order of the record."""
         dates, codes, numbers = self.dates, self.codes, self.numbers
-        statement = movements = movement = information = None
+        # The state of the statement, also kept by the methods of the other records.
+        statement = movements = None
         debit, credit = self.debit, self.credit
         version = 0
         reading = False  # whether movements may come: after record 1, before 8
         previous_kind = None
         previous_record = " " * RECORD_LENGTH  # no code before the first record
         previous_number = 0
+        movement = None
+        total = seven = None  # the last movement of type 0-3, the last of type 7
         # The chain of records of a movement ends with its record 23, which nothing
         # continues, or else with the first record that does not continue it; its
         # communication is put together then, once.
         part_21 = part_22 = None
         chain = ""  # positions 3-10 of the chain: sequence and detail number
         sequence = ""  # positions 3-6: the sequence number of the movement
-        # Information records are mostly single records 31: the communication is put
-        # together with each record of the chain.
-        part_31 = part_32 = None
-        # The free texts of the information records of the movement, each with its
-        # communication: a long communication may run over several of them (one per
-        # line of the MT940 tag 86, cut anywhere), so the movement joins them.
-        information_texts = []
+        # The information records of the movement, checked and kept as read: they
+        # are put together when asked for (InformationAsRead).
+        as_read = None
         text = text.rstrip("\x1a")
+        # Most files have no blank but the space: their texts are quicker to squeeze.
         plain = is_plain(text)
         squeezed = _squeezed_plain if plain else _squeezed
-        joined = _joined_plain if plain else _joined
-        total = seven = None  # the last movement of type 0-3, the last of type 7
         for number, record in enumerate(split_lines(text, plain), 1):
             if len(record) == RECORD_LENGTH:
                 # The type of a movement or information record, the first two
@@ -203,9 +202,6 @@ class _Reader:
                     )
                 if part_21 is not None:
                     _end_movement(movement, part_21, part_22, None, squeezed)
-                if information_texts:
-                    movement.information_text = joined(information_texts)
-                    information_texts = []
                 if not reading:
                     self.place(self.line(number, record, kind), "1")
                 chain = record[2:10]
@@ -273,7 +269,7 @@ class _Reader:
                 else:
                     total, seven = _attach_detail(total, seven, movement)
                 movements.append(movement)
-                part_21, part_22 = record, None
+                part_21, part_22, as_read = record, None, None
 
             elif kind == "31":
                 # After a movement or information record that links it, when that
@@ -304,29 +300,10 @@ class _Reader:
                 if record[2:6] != sequence or detail is None or code is None:
                     line = self.line(number, record, kind)
                     detail, code = self.information_fields(line, movement)
-                # The communication of the record alone; a record 32 or 33 that
-                # continues it puts it together again.
-                if record[39] == "1":
-                    structured_code = record[40:43]
-                    data = record[43:113] + NO_PART_32 + NO_PART_33
-                    communication = squeezed(data)
-                else:
-                    structured_code, data = None, ""
-                    free_text = record[40:113]
-                    communication = squeezed(free_text)
-                    information_texts.append((free_text, communication))
-                information = Information(
-                    number,
-                    sequence_number,
-                    detail,
-                    record[10:31].strip(),
-                    code,
-                    structured_code,
-                    data,
-                    communication,
-                )
-                movement.information.append(information)
-                part_31 = record
+                if as_read is None:  # the first information record of the movement
+                    as_read = InformationAsRead()
+                    movement.information = movement.information_text = as_read
+                as_read.append((number, record, detail, code))
 
             elif kind == "22":
                 if (
@@ -339,7 +316,7 @@ class _Reader:
                         kind,
                         number,
                     )
-                # What ends a chain cannot come here: a record 22 follows a record 21.
+                # No chain ends here: a record 22 follows its record 21.
                 if not reading:
                     self.place(self.line(number, record, kind), "1")
                 if previous_kind != "21" or record[2:10] != chain:
@@ -424,8 +401,8 @@ class _Reader:
                         kind,
                         number,
                     )
-                # A record 32 or 33 follows a record 31 or 32, after which the chain
-                # of a movement has ended.
+                # No chain of a movement ends here: it has ended with the record 31
+                # that this one continues.
                 if not reading:
                     self.place(self.line(number, record, kind), "1")
                 if not continues or record[2:10] != previous_record[2:10]:
@@ -436,38 +413,7 @@ class _Reader:
                         after,
                         "record 31",
                     )
-                if kind == "32":
-                    part_32, zone, kept = record, record[10:115], 70
-                else:
-                    if previous_kind == "31":
-                        part_32 = None
-                    zone, kept = record[10:100], 175
-                if not plain:
-                    free_text = _information_text(
-                        information, part_31, part_32, record, squeezed
-                    )
-                    if free_text is not None:
-                        information_texts[-1] = (free_text, information.communication)
-                elif information.structured_code is None:
-                    # The text runs on from the records before.
-                    free_text = information_texts[-1][0]
-                    information.communication = _run_on(
-                        information.communication, free_text[-1], zone
-                    )
-                    information_texts[-1] = (
-                        free_text + zone,
-                        information.communication,
-                    )
-                else:
-                    # The fields are positional: the zone takes its place, after the
-                    # `kept` characters of the records 31 (and 32) before.
-                    data = information.structured_data
-                    information.communication = _run_on(
-                        information.communication, data[kept - 1], zone
-                    )
-                    information.structured_data = (
-                        data[:kept] + zone + data[kept + len(zone) :]
-                    )
+                as_read.append((number, record))
 
             else:
                 if len(kind) == 2:  # the first two characters of a full line
@@ -476,21 +422,24 @@ class _Reader:
                         self.uncounted += 1  # a blank line
                         continue
                     kind = line[2]
-                if statement is not None:
+                # A record 0, 1, 8 or 9 follows as it should any record that
+                # announces nothing; a record 4, only a record that announces it.
+                if (
+                    kind == "4"
+                    or previous_record[125] == "1"
+                    or previous_record[127] == "1"
+                ) and statement is not None:
                     self.check_codes(
                         previous_kind, previous_record, previous_number, kind, number
                     )
                 if part_21 is not None:
                     _end_movement(movement, part_21, part_22, None, squeezed)
                     part_21 = None
-                if information_texts:
-                    movement.information_text = joined(information_texts)
-                    information_texts = []
                 line = self.line(number, record, kind)
                 self.debit, self.credit = debit, credit
                 if kind == "0":
                     self.header(line)
-                    movement = total = seven = None
+                    movement = total = seven = as_read = None
                     movements = self.statement.movements
                 elif kind == "1":
                     self.old_balance(line)
@@ -796,27 +745,6 @@ def _end_movement(movement, part_21: str, part_22, part_23, squeezed):
         movement.communication = squeezed(data)
 
 
-def _information_text(information, part_31: str, part_32, part_33, squeezed):
-    """Put together the communication of an information record from its records 31,
-    32 and 33 read so far (None when missing); its free text, else None."""
-    if information.structured_code is None:
-        text = part_31[40:113]
-        if part_32 is not None:
-            text += part_32[10:115]
-        if part_33 is not None:
-            text += part_33[10:100]
-        information.communication = squeezed(text)
-        return text
-    data = (
-        part_31[43:113]
-        + (NO_PART_32 if part_32 is None else part_32[10:115])
-        + (NO_PART_33 if part_33 is None else part_33[10:100])
-    )
-    information.structured_data = data
-    information.communication = squeezed(data)
-    return None
-
-
 def _squeezed(text: str) -> str:
     """`text` without blanks around it and each run of blanks in it made one:
     ``" ".join(text.split())``, without splitting a text that has no such run."""
@@ -825,46 +753,6 @@ def _squeezed(text: str) -> str:
     if "  " in squeezed or not squeezed.isprintable():
         return " ".join(squeezed.split())
     return squeezed
-
-
-def _joined(texts: list) -> str:
-    """The free texts of information records as one communication, from (text, its
-    communication) pairs: the texts are joined as they are, as the bank cut them."""
-    return " ".join("".join(text for text, _ in texts).split())
-
-
-def _joined_plain(texts: list) -> str:
-    """``_joined`` for texts whose only blanks are spaces (see `is_plain`): their
-    communications, with a space between two of them unless a word runs on from
-    one text to the next."""
-    if len(texts) == 1:
-        return texts[0][1]
-    joined = ""
-    in_word = False  # whether the text before ends in the middle of a word
-    for text, communication in texts:
-        if communication:
-            if not joined:
-                joined = communication
-            elif in_word and text[0] != " ":
-                joined += communication
-            else:
-                joined += " " + communication
-        in_word = text[-1] != " "
-    return joined
-
-
-def _run_on(communication: str, before: str, zone: str) -> str:
-    """For texts whose only blanks are spaces (see `is_plain`): `communication`, of a
-    text ending in the character `before`, continued with the text of `zone` as if
-    the two texts were one."""
-    words = _squeezed_plain(zone)
-    if not words:
-        return communication
-    if not communication:
-        return words
-    if before != " " and zone[0] != " ":
-        return communication + words  # a word cut between the two
-    return communication + " " + words
 
 
 def _squeezed_plain(text: str) -> str:

@@ -181,8 +181,8 @@ def split_lines(text: str, plain: bool = False) -> list[str]:
     return text.split("\n")
 
 
-# The blanks of the first 256 characters, other than the space and the line breaks
-# CR and LF; the others are rare past them.
+# The blanks among the first 256 characters other than the space and the line breaks
+# CR and LF; the other Unicode blanks all come after them.
 OTHER_BLANKS = "\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0"
 
 
