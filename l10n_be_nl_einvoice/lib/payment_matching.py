@@ -28,8 +28,7 @@ from decimal import Decimal
 
 from stdnum import iso11649
 
-_OGM_TEXT = re.compile(r"(?<![\d/])(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})(?![\d/])")
-_RF_TEXT = re.compile(r"\bRF\s?\d{2}[0-9A-Z ]{1,30}", re.IGNORECASE)
+from .references import iter_references
 
 
 def ogm_key(digits: str) -> str | None:
@@ -53,21 +52,8 @@ def reference_key(text: str | None) -> str | None:
 def find_keys(text: str | None) -> list[str]:
     """The keys of the references quoted in a free text, in order, each once."""
     keys = []
-    for match in _OGM_TEXT.finditer(text or ""):
-        key = ogm_key("".join(match.groups()))
-        if key and key not in keys:
-            keys.append(key)
-    for match in _RF_TEXT.finditer(text or ""):
-        # The reference ends where the text goes on: the longest valid prefix.
-        compact = match.group(0).replace(" ", "").upper()[:25]
-        key = next(
-            (
-                compact[:end]
-                for end in range(len(compact), 4, -1)
-                if iso11649.is_valid(compact[:end])
-            ),
-            None,
-        )
+    for reference in iter_references(text):
+        key = reference_key(reference)
         if key and key not in keys:
             keys.append(key)
     return keys
