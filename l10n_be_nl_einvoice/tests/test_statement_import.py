@@ -9,7 +9,7 @@ from pathlib import Path
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..lib.coda_writer import Payment, write
 
@@ -305,3 +305,246 @@ class TestStatementImport(TransactionCase):
         broken._run()
         self.assertEqual(broken.state, "failed")
         self.assertIn("broken.cod", broken.summary)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementLineBatch(TransactionCase):
+    """Statement lines created in a batch are the same records, to the last journal
+    item, as those Odoo's own `create` makes from the same values."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].search(
+            [("name", "=", "Atelier Lambrecht BV")]
+        )
+        if not cls.company:
+            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
+        )
+        cls.customer = cls.env["res.partner"].search(
+            [("name", "=", "Bakkerij Janssens BV")]
+        )
+        cls.bank = cls.env["account.journal"].search(
+            [("company_id", "=", cls.company.id), ("type", "=", "bank")], limit=1
+        )
+        cls.usd = cls.env.ref("base.USD")
+        cls.usd.active = True
+        # An analytic rule and a fiscal position that apply to the customer: the
+        # batch must find them as Odoo does.
+        plan = cls.env["account.analytic.plan"].create({"name": "Branches"})
+        branch = cls.env["account.analytic.account"].create(
+            {"name": "Gent", "plan_id": plan.id, "company_id": cls.company.id}
+        )
+        cls.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "analytic_distribution": {str(branch.id): 100},
+            }
+        )
+        cls.env["account.fiscal.position"].create(
+            {
+                "name": "Bakkerij",
+                "company_id": cls.company.id,
+                "auto_apply": True,
+                "country_id": cls.customer.country_id.id,
+            }
+        )
+
+    def values(self, journal):
+        receivable = self.customer.property_account_receivable_id
+        day = "2026-11-03"
+        return [
+            {"date": day, "payment_ref": "plain", "amount": 10.0},
+            {
+                "date": day,
+                "payment_ref": "with an account",
+                "amount": -5.5,
+                "partner_name": "X",
+                "account_number": "BE71096123456769",
+            },
+            {
+                "date": day,
+                "payment_ref": "paying a receivable",
+                "amount": 20.0,
+                "partner_id": self.customer.id,
+                "counterpart_account_id": receivable.id,
+            },
+            {
+                "date": "2026-11-04",
+                "payment_ref": "in another currency",
+                "amount": 30.0,
+                "foreign_currency_id": (
+                    self.usd if journal.currency_id != self.usd else self.eur
+                ).id,
+                "amount_currency": 33.0,
+                "partner_id": self.customer.id,
+            },
+            {
+                "date": "2026-11-04",
+                "payment_ref": "a customer",
+                "amount": 40.0,
+                "partner_id": self.customer.id,
+            },
+        ]
+
+    @staticmethod
+    def snapshot(lines):
+        def value(record, name):
+            field = record[name]
+            return field.ids if hasattr(field, "ids") else field
+
+        rows = []
+        for line in lines:
+            move = line.move_id
+            rows.append(
+                {
+                    **{
+                        name: value(line, name)
+                        for name in (
+                            "payment_ref",
+                            "amount",
+                            "amount_currency",
+                            "partner_id",
+                            "foreign_currency_id",
+                            "currency_id",
+                            "is_reconciled",
+                            "amount_residual",
+                        )
+                    },
+                    **{
+                        f"move.{name}": value(move, name)
+                        for name in (
+                            "partner_id",
+                            "commercial_partner_id",
+                            "currency_id",
+                            "state",
+                            "move_type",
+                            "journal_id",
+                            "date",
+                            "fiscal_position_id",
+                            "amount_total",
+                        )
+                    },
+                    "items": sorted(
+                        (
+                            item.account_id.code,
+                            item.partner_id.id,
+                            item.debit,
+                            item.credit,
+                            item.amount_currency,
+                            item.currency_id.name,
+                            item.name,
+                            item.analytic_distribution or {},
+                        )
+                        for item in move.line_ids
+                    ),
+                }
+            )
+        return rows
+
+    def check_same(self, journal):
+        Line = self.env["account.bank.statement.line"]
+        stock = Line.create(
+            [{**v, "journal_id": journal.id} for v in self.values(journal)]
+        )
+        batch = Line._einvoice_create_batch(
+            [{**v, "journal_id": journal.id} for v in self.values(journal)]
+        )
+        self.assertEqual(self.snapshot(batch), self.snapshot(stock))
+        # Numbered like any entry of the journal: one after the other.
+        numbers = (stock | batch).move_id.mapped("sequence_number")
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 10)))
+        self.assertTrue(
+            any(item[7] for row in self.snapshot(batch) for item in row["items"]),
+            "the analytic rule applies to the customer's lines",
+        )
+
+    def test_same_records_as_odoo_in_the_company_currency(self):
+        self.eur = self.env.ref("base.EUR")
+        self.check_same(self.bank)
+
+    def test_same_records_as_odoo_in_a_foreign_currency_journal(self):
+        self.eur = self.env.ref("base.EUR")
+        journal = self.env["account.journal"].create(
+            {
+                "name": "USD account",
+                "type": "bank",
+                "code": "BUSD",
+                "currency_id": self.usd.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.check_same(journal)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementImportOverXmlrpc(HttpCase):
+    """An integrator imports a statement file over XML-RPC and reads the summary."""
+
+    def test_import_file_over_xmlrpc_pays_the_invoice_and_refuses_a_copy(self):
+        company = self.env["res.company"].search(
+            [("name", "=", "Atelier Lambrecht BV")]
+        )
+        if not company:
+            self.skipTest("needs the demo data of setup/demo_data.py")
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
+        journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        )
+        journal.invoice_reference_model = "be"
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": env["res.partner"]
+                .search([("name", "=", "Bakkerij Janssens BV")])
+                .id,
+                "journal_id": journal.id,
+                "invoice_date": date(2026, 11, 2),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Repair",
+                            "price_unit": 80,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        ogm = "".join(c for c in invoice.payment_reference if c.isdigit())
+        data = write(
+            IBAN,
+            [
+                Payment(Decimal("80.00"), date(2026, 11, 5), ogm=ogm),
+                Payment(Decimal("-12.00"), date(2026, 11, 5), text="Bank costs"),
+            ],
+        )
+        payload = base64.b64encode(data).decode()
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, "admin", "admin", {})
+
+        def import_file(name):
+            return self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                uid,
+                "admin",
+                "einvoice.statement.import",
+                "import_file",
+                [name, payload],
+                {"context": {"allowed_company_ids": company.ids}},
+            )
+
+        first = import_file("statement.cod")
+        self.assertEqual(len(first["statement_ids"]), 1)
+        self.assertEqual(first["lines"], 2)
+        self.assertEqual(first["matched"], {"reference": 1, "account": 0, "amount": 0})
+        self.assertEqual(first["unmatched"], 0)
+        self.assertEqual(first["duplicates"], [])
+        invoice.invalidate_recordset()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        again = import_file("statement-again.cod")
+        self.assertEqual(again["statement_ids"], [])
+        self.assertEqual(len(again["duplicates"]), 1)

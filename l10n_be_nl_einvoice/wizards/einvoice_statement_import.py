@@ -383,7 +383,7 @@ class EinvoiceStatementImport(models.TransientModel):
                 self.env["account.bank.statement.line"]
                 .sudo()
                 .with_company(target.company_id)
-                .create(
+                ._einvoice_create_batch(
                     [
                         {
                             **line,
