@@ -21,8 +21,11 @@
         "views/account_tax_views.xml",
         "wizards/einvoice_numbering_audit_views.xml",
         "wizards/einvoice_statement_import_views.xml",
+        "wizards/einvoice_transmission_resend_views.xml",
+        "views/einvoice_transmission_views.xml",
         "report/numbering_audit_report.xml",
         "data/ir_cron.xml",
+        "data/mail_template.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -15,3 +15,8 @@ from . import account_edi_xml_ubl_be
 from . import account_move_send
 from . import account_bank_statement
 from . import einvoice_statement_import_job
+from . import einvoice_transmission
+from . import account_move_email
+from . import einvoice_email_send
+from . import einvoice_send_batch
+from . import mail_mail

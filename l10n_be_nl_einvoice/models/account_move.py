@@ -170,7 +170,11 @@ class AccountMove(models.Model):
 
     def _einvoice_is_sent(self):
         self.ensure_one()
-        return self.einvoice_sent or self.is_move_sent
+        return (
+            self.einvoice_sent
+            or self.is_move_sent
+            or self.env["einvoice.transmission"]._was_sent(self)
+        )
 
     def unlink(self):
         # Checked here rather than in an ondelete hook so that no context (force_delete,

@@ -28,3 +28,16 @@ class ResCompany(models.Model):
         help="The UBL flavour sent to the accountant's software (CodaBox, import "
         "mailboxes): UBL.BE for Belgian accounting packages.",
     )
+    einvoice_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Invoice e-mail template",
+        domain=[("model", "=", "account.move")],
+        help="The e-mail that carries this company's invoices to customers; %n in "
+        "its subject is the invoice number. Empty: the standard one.",
+    )
+
+    def _einvoice_mail_template(self):
+        self.ensure_one()
+        return self.einvoice_mail_template_id or self.env.ref(
+            "l10n_be_nl_einvoice.mail_template_einvoice"
+        )

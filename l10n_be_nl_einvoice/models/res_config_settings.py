@@ -11,6 +11,15 @@ class ResConfigSettings(models.TransientModel):
     einvoice_accountant_profile = fields.Selection(
         related="company_id.einvoice_accountant_profile", readonly=False
     )
+    einvoice_mail_template_id = fields.Many2one(
+        related="company_id.einvoice_mail_template_id", readonly=False
+    )
+    einvoice_batch_pdf = fields.Boolean(
+        string="Invoices rendered in batches",
+        compute="_compute_einvoice_batch_pdf",
+        help="wkhtmltopdf with patched Qt renders many invoices per call and draws "
+        "the letterhead; a distribution build renders one invoice per call.",
+    )
     einvoice_sale_journal_id = fields.Many2one(
         "account.journal",
         string="Sales journal",
@@ -19,6 +28,11 @@ class ResConfigSettings(models.TransientModel):
     einvoice_next_number = fields.Char(
         related="einvoice_sale_journal_id.einvoice_next_number"
     )
+
+    def _compute_einvoice_batch_pdf(self):
+        batch = self.env["einvoice.email.send"]._batch_rendering()
+        for settings in self:
+            settings.einvoice_batch_pdf = batch
 
     @api.depends("company_id")
     def _compute_einvoice_sale_journal_id(self):

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
+from ..lib import email_addresses
 from ..lib.identifiers import peppol_address
 from .res_company import UBL_PROFILES
 
@@ -18,6 +20,39 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="The UBL flavour this customer receives; empty: the company's default.",
     )
+
+    einvoice_invoice_email = fields.Char(
+        string="Invoice e-mail",
+        help="Where this customer's invoices are e-mailed; several addresses "
+        "separated by ';'. Empty: the contact's e-mail.",
+    )
+
+    @api.constrains("einvoice_invoice_email")
+    def _einvoice_check_invoice_email(self):
+        for partner in self:
+            wrong = email_addresses.problems(partner.einvoice_invoice_email)
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "%(partner)s, invoice e-mail: %(wrong)s is not an e-mail "
+                        "address.",
+                        partner=partner.display_name,
+                        wrong=", ".join(wrong),
+                    )
+                )
+
+    def _einvoice_invoice_recipients(self):
+        """The addresses this customer's invoices go to."""
+        self.ensure_one()
+        partner = (
+            self.commercial_partner_id if not self.einvoice_invoice_email else self
+        )
+        return email_addresses.normalise(
+            self.einvoice_invoice_email
+            or partner.einvoice_invoice_email
+            or self.email
+            or ""
+        )
 
     def _einvoice_fill_peppol_address(self):
         # Odoo fills the Belgian address from the company registry only and has no

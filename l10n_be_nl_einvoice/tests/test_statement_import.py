@@ -446,11 +446,11 @@ class TestStatementLineBatch(TransactionCase):
         return rows
 
     def check_same(self, journal):
-        Line = self.env["account.bank.statement.line"]
-        stock = Line.create(
+        lines = self.env["account.bank.statement.line"]
+        stock = lines.create(
             [{**v, "journal_id": journal.id} for v in self.values(journal)]
         )
-        batch = Line._einvoice_create_batch(
+        batch = lines._einvoice_create_batch(
             [{**v, "journal_id": journal.id} for v in self.values(journal)]
         )
         self.assertEqual(self.snapshot(batch), self.snapshot(stock))

@@ -1,2 +1,3 @@
 from . import einvoice_numbering_audit
 from . import einvoice_statement_import
+from . import einvoice_transmission_resend

@@ -15,25 +15,13 @@ import base64
 import importlib
 import random
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from common import LOCAL, REPO
+from common import registry, stock_db
 
 IBAN = "BE46063000000136"  # the demo company's bank account
-
-
-def registry(db):
-    import odoo
-    from odoo.tools import config
-
-    if not getattr(registry, "configured", False):
-        config.parse_config(["-c", str(LOCAL / "odoo.conf"), "--log-level=warn"])
-        registry.configured = True
-    return odoo.modules.registry.Registry(db)
 
 
 def company_env(env):
@@ -119,11 +107,7 @@ def main():
     parser.add_argument("--oca-db", default="einvoice_bench_oca")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     args = parser.parse_args()
-    subprocess.run(
-        [sys.executable, str(REPO / "setup" / "odoo_env.py"), "stock-db",
-         "--name", args.oca_db, "--install", "account_statement_import_coda"],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    stock_db(args.oca_db, install=["account_statement_import_coda"])
     from coda.parser import Parser as PycodaParser
 
     from odoo import SUPERUSER_ID, api

@@ -14,12 +14,10 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from common import LOCAL, REPO
+from common import LOCAL, REPO, registry, stock_db
 
 SHAPES = (
     "mixed_rates",
@@ -31,16 +29,6 @@ SHAPES = (
     "credit_note",
     "early_payment",
 )
-
-
-def load_odoo(db):
-    import odoo
-    from odoo.tools import config
-
-    if not getattr(load_odoo, "configured", False):
-        config.parse_config(["-c", str(LOCAL / "odoo.conf"), "--log-level=warn"])
-        load_odoo.configured = True
-    return odoo.modules.registry.Registry(db)
 
 
 def make_invoices(env, count):
@@ -134,14 +122,10 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     args = parser.parse_args()
 
-    subprocess.run(
-        [sys.executable, str(REPO / "setup" / "odoo_env.py"), "stock-db",
-         "--name", args.stock_db],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    stock_db(args.stock_db)
     from odoo import SUPERUSER_ID, api
 
-    ours_reg, stock_reg = load_odoo(args.db), load_odoo(args.stock_db)
+    ours_reg, stock_reg = registry(args.db), registry(args.stock_db)
     with ours_reg.cursor() as ours_cr, stock_reg.cursor() as stock_cr:
         ours_env = api.Environment(ours_cr, SUPERUSER_ID, {})
         stock_env = api.Environment(stock_cr, SUPERUSER_ID, {})

@@ -15,6 +15,27 @@ REPO = Path(__file__).resolve().parents[2]
 LOCAL = Path(os.environ.get("EINVOICE_LOCAL", REPO / ".local"))
 
 
+def registry(db):
+    """Odoo's registry of `db`, Odoo configured from .local/odoo.conf once."""
+    import odoo
+    from odoo.tools import config
+
+    if not getattr(registry, "configured", False):
+        config.parse_config(["-c", str(LOCAL / "odoo.conf"), "--log-level=warn"])
+        registry.configured = True
+    return odoo.modules.registry.Registry(db)
+
+
+def stock_db(name, install=()):
+    """A fresh copy of stock Odoo (the same modules and demo data, without our
+    addons), with the anchor's modules in `install`."""
+    command = [sys.executable, str(REPO / "setup" / "odoo_env.py"), "stock-db",
+               "--name", name]  # fmt: skip
+    if install:
+        command += ["--install", *install]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,0 +1,142 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# Invoices e-mailed to customers: the recipients, the "sent on", the ledger's lines.
+# pylint: disable=consider-merging-classes-inherited
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import email_addresses
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    einvoice_email_to = fields.Char(
+        string="Recipient",
+        compute="_compute_einvoice_email_to",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        help="Where this invoice is e-mailed: the customer's invoice e-mail when the "
+        "invoice was made; several addresses separated by ';'.",
+    )
+    einvoice_sent_on = fields.Datetime(
+        string="Sent on",
+        readonly=True,
+        copy=False,
+        help="When the invoice was last e-mailed to the customer.",
+    )
+    einvoice_transmission_ids = fields.One2many(
+        "einvoice.transmission", "move_id", string="Transmissions", readonly=True
+    )
+    einvoice_transmission_count = fields.Integer(
+        compute="_compute_einvoice_transmission_count"
+    )
+
+    @api.depends("partner_id")
+    def _compute_einvoice_email_to(self):
+        for move in self:
+            if move.is_sale_document(include_receipts=False) and move.partner_id:
+                move.einvoice_email_to = move.partner_id._einvoice_invoice_recipients()
+            elif not move.einvoice_email_to:
+                move.einvoice_email_to = False
+
+    @api.depends("einvoice_transmission_ids")
+    def _compute_einvoice_transmission_count(self):
+        for move in self:
+            move.einvoice_transmission_count = len(move.einvoice_transmission_ids)
+
+    @api.constrains("einvoice_email_to")
+    def _einvoice_check_email_to(self):
+        for move in self:
+            wrong = email_addresses.problems(move.einvoice_email_to)
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "%(invoice)s, recipient: %(wrong)s is not an e-mail address.",
+                        invoice=move.display_name,
+                        wrong=", ".join(wrong),
+                    )
+                )
+
+    def unlink(self):
+        # The proof of what was sent stays: a sent invoice is cancelled by a credit
+        # note, never deleted (journals without legal numbering included).
+        ledger = self.env["einvoice.transmission"]
+        sent = self.filtered(lambda move: ledger._was_sent(move))
+        if sent:
+            raise UserError(
+                _(
+                    "%(name)s was sent to the customer: it cannot be deleted. Issue a "
+                    "credit note to cancel it.",
+                    name=sent[0].display_name,
+                )
+            )
+        return super().unlink()
+
+    def einvoice_send_email(self, background=None):
+        """E-mail these invoices to their customers (XML-RPC). A few are sent at once
+        and the summary returned: ``{"sent": [ids], "skipped": [{"id", "name",
+        "reason"}], "failed": [...]}``; more than the system parameter
+        l10n_be_nl_einvoice.send_background_count (20) (or `background=True`) go
+        to a background batch: ``{"batch_id", "skipped"}``."""
+        sender = self.env["einvoice.email.send"]
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("l10n_be_nl_einvoice.send_background_count", 20)
+        )
+        if background or (background is None and len(self) > limit):
+            ready, skipped = self.browse(), []
+            for move in self:
+                reason = sender._skip_reason(move)
+                if reason:
+                    skipped.append(
+                        {"id": move.id, "name": move.display_name, "reason": reason}
+                    )
+                else:
+                    ready |= move
+            batch = self.env["einvoice.send.batch"]._start(ready, skipped)
+            return {"batch_id": batch.id, "skipped": skipped}
+        return sender._send(self)
+
+    def action_einvoice_send_email(self):
+        """The list's and the form's "E-mail invoices" button."""
+        result = self.einvoice_send_email()
+        if "batch_id" in result:
+            message = _(
+                "%(count)s invoice(s) are e-mailed in the background; you will be "
+                "notified when they are done.",
+                count=len(self) - len(result["skipped"]),
+            )
+        else:
+            message = _(
+                "%(sent)s invoice(s) e-mailed, %(skipped)s skipped, %(failed)s failed.",
+                sent=len(result["sent"]),
+                skipped=len(result["skipped"]),
+                failed=len(result["failed"]),
+            )
+        details = [
+            f"{item['name']}: {item['reason']}"
+            for item in result["skipped"] + result.get("failed", [])
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("E-mail invoices"),
+                "message": "\n".join([message, *details]),
+                "type": "warning" if details else "success",
+                "sticky": bool(details),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_einvoice_transmissions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_be_nl_einvoice.action_einvoice_transmissions"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {}
+        return action

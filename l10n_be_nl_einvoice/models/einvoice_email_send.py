@@ -1,0 +1,236 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import email_addresses
+from ..lib.wkhtmltopdf import is_patched
+from .res_company import UBL_PROFILES
+
+_logger = logging.getLogger(__name__)
+
+INVOICE_REPORT = "account.account_invoices"
+# A failed e-mail is handed back to the mail queue after these waits, then given up.
+RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+
+class EinvoiceEmailSend(models.AbstractModel):
+    """E-mail invoices to customers, each once, through Odoo's mail queue: the
+    company's template (``%n`` in its subject is the invoice number), the invoice's
+    recipients, its PDF and, when it passes the official rules, the UBL of the
+    customer's profile. Every e-mail is a ledger record (channel ``email``): the
+    mail queue's result (sent, failed, bounced) is written there."""
+
+    _name = "einvoice.email.send"
+    _description = "E-mail invoices to customers"
+
+    # -- what can go ---------------------------------------------------------------
+
+    @api.model
+    def _skip_reason(self, move):
+        """Why `move` cannot be e-mailed now, or None."""
+        if move.move_type not in ("out_invoice", "out_refund"):
+            return _("not a customer invoice or credit note")
+        if move.state != "posted":
+            return _("not posted")
+        if not move.einvoice_email_to:
+            return _(
+                "no invoice e-mail address for %(customer)s",
+                customer=move.partner_id.display_name,
+            )
+        wrong = email_addresses.problems(move.einvoice_email_to)
+        if wrong:
+            return _("%(wrong)s is not an e-mail address", wrong=", ".join(wrong))
+        sent = move.einvoice_transmission_ids.filtered(
+            lambda t: (
+                t.channel == "email"
+                and t.kind == "document"
+                and t.state in ("sending", "sent")
+            )
+        )
+        if sent:
+            return _(
+                "already sent on %(when)s (resend it with a reason)",
+                when=sent[0].sent_at or sent[0].create_date,
+            )
+        return None
+
+    # -- sending -------------------------------------------------------------------
+
+    @api.model
+    def _send(self, moves):
+        """E-mail `moves`; returns ``{"sent": [ids], "skipped": [{"id", "name",
+        "reason"}], "failed": [...]}``. "Sent" means handed to the mail queue and
+        recorded; the ledger says when the mail server took it."""
+        result = {"sent": [], "skipped": [], "failed": []}
+        ready = self.env["account.move"]
+        for move in moves:
+            reason = self._skip_reason(move)
+            if reason:
+                result["skipped"].append(
+                    {"id": move.id, "name": move.display_name, "reason": reason}
+                )
+            else:
+                ready |= move
+        for company, company_moves in ready.grouped("company_id").items():
+            pdfs = self._render_pdfs(company_moves.with_company(company))
+            for move in company_moves:
+                try:
+                    with self.env.cr.savepoint():
+                        self._queue(move.with_company(company), pdfs.get(move.id))
+                except UserError as error:
+                    result["failed"].append(
+                        {"id": move.id, "name": move.display_name, "reason": str(error)}
+                    )
+                else:
+                    result["sent"].append(move.id)
+        return result
+
+    @api.model
+    def _render_pdfs(self, moves):
+        """The PDF of each invoice, as the customer receives it; an invoice that
+        cannot be rendered is missing from the result. A wkhtmltopdf with patched
+        Qt renders many invoices in one call; without it, one call per invoice
+        (Odoo's batch rendering needs the patched build)."""
+        reports = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
+        pdfs = {
+            m.id: m.invoice_pdf_report_id.raw for m in moves if m.invoice_pdf_report_id
+        }
+        todo = moves.filtered(lambda m: m.id not in pdfs)
+        if len(todo) > 1 and self._batch_rendering():
+            try:
+                content, report_type = reports._pre_render_qweb_pdf(
+                    INVOICE_REPORT, res_ids=todo.ids
+                )
+                split = reports._get_splitted_report(
+                    INVOICE_REPORT, content, report_type
+                )
+            except UserError as error:
+                _logger.warning("batch rendering failed, one by one: %s", error)
+            else:
+                pdfs.update(
+                    {move.id: split[move.id] for move in todo if split.get(move.id)}
+                )
+                todo = todo.filtered(lambda m: m.id not in pdfs)
+        for move in todo:
+            try:
+                pdfs[move.id] = reports._render_qweb_pdf(
+                    INVOICE_REPORT, res_ids=move.ids
+                )[0]
+            except UserError as error:
+                _logger.warning("invoice %s not rendered: %s", move.id, error)
+        return pdfs
+
+    @api.model
+    def _batch_rendering(self):
+        return is_patched(self.env["ir.actions.report"]._einvoice_wkhtmltopdf_version())
+
+    @api.model
+    def _queue(self, move, pdf):
+        ledger = self.env["einvoice.transmission"]
+        transmission = ledger._open(move, "email")
+        if transmission.state in ("sending", "sent"):
+            raise UserError(
+                _("%(invoice)s is already being sent.", invoice=move.display_name)
+            )
+        self._deliver(move, transmission, pdf)
+        return transmission
+
+    @api.model
+    def _deliver(self, move, transmission, pdf):
+        if not pdf and not move.invoice_pdf_report_id:
+            raise UserError(
+                _(
+                    "The PDF of %(invoice)s could not be made.",
+                    invoice=move.display_name,
+                )
+            )
+        attachments, formats = self._attachments(move, pdf)
+        template = move.company_id._einvoice_mail_template()
+        lang = template._render_lang(move.ids)[move.id]
+        template = template.with_context(lang=lang)
+        subject = (
+            template._render_field("subject", move.ids)[move.id] or move.display_name
+        )
+        subject = subject.replace("%n", move.name)
+        body = template._render_field("body_html", move.ids, compute_lang=True)[move.id]
+        email_from = template._render_field("email_from", move.ids)[move.id] or (
+            move.company_id.email_formatted or self.env.user.email_formatted
+        )
+        recipients = email_addresses.split(move.einvoice_email_to)
+        message = move.with_context(mail_notify_force_send=False).message_post(
+            body=body,
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=attachments.ids,
+            email_from=email_from,
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "mail_message_id": message.id,
+                    "email_to": ", ".join(recipients),
+                    "body_html": body,
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+        )
+        transmission.sudo().write(
+            {
+                "state": "sending",
+                "recipients": "; ".join(recipients),
+                "formats": ", ".join(formats),
+                "attempts": transmission.attempts + 1,
+                "scheduled_at": fields.Datetime.now(),
+                "mail_id": mail.id,
+                "external_id": message.message_id,
+                "attachment_ids": [fields.Command.set(attachments.ids)],
+                "last_error": False,
+            }
+        )
+        move.sudo().write({"is_move_sent": True, "einvoice_sent": True})
+        return mail
+
+    @api.model
+    def _attachments(self, move, pdf):
+        """The PDF (kept as the invoice's PDF when it has none yet) and the UBL of
+        the customer's profile when it passes the official rules."""
+        attachment_model = self.env["ir.attachment"].sudo()
+        if move.invoice_pdf_report_id:
+            pdf_attachment = move.invoice_pdf_report_id
+        else:
+            pdf_attachment = attachment_model.create(
+                {
+                    "name": move._get_invoice_report_filename(),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": move._name,
+                    "res_id": move.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+            )
+            move.invalidate_recordset(
+                ["invoice_pdf_report_id", "invoice_pdf_report_file"]
+            )
+        attachments, formats = pdf_attachment, ["PDF"]
+        profile = move._einvoice_profile(None, "email")
+        xml, errors = move._einvoice_export(profile)
+        problems = move._einvoice_problems(xml, profile, errors)
+        if not any(problem["flag"] == "fatal" for problem in problems):
+            attachments |= attachment_model.create(
+                {
+                    "name": move._get_invoice_report_filename(extension="xml"),
+                    "raw": xml,
+                    "mimetype": "application/xml",
+                    "res_model": move._name,
+                    "res_id": move.id,
+                }
+            )
+            formats.append(dict(UBL_PROFILES)[profile])
+        return attachments, formats

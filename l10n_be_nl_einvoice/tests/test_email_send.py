@@ -1,0 +1,329 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Invoices e-mailed to customers through Odoo's mail queue to a real SMTP server on
+loopback: what arrives, once, and what the transmission ledger says."""
+
+import email
+import logging
+import socket
+from datetime import timedelta
+from email import policy
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
+import odoo
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from ..lib.ubl_validate import get_validator
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:  # pragma: no cover - installed by setup/requirements.txt
+    Controller = None
+
+
+class _Inbox:
+    """An SMTP server's handler: keeps what it accepts; refuses the next
+    `refuse` messages with a temporary error, as a server that is down would."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope):  # pylint: disable=invalid-name,unused-argument
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class EmailSendCase(TransactionCase):
+    """A loopback SMTP server, the mail queue pointed at it, a customer with two
+    invoice addresses."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if Controller is None:
+            cls.skipTest(cls, "aiosmtpd is not installed (./setup/test installs it)")
+        cls.company = cls.env["res.company"].search(
+            [("name", "=", "Atelier Lambrecht BV")]
+        )
+        if not cls.company:
+            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
+        # Real PDFs from wkhtmltopdf (Odoo's tests render reports as HTML).
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=cls.company.ids,
+                force_report_rendering=True,
+            )
+        )
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        cls.inbox = _Inbox()
+        cls.smtp = Controller(cls.inbox, hostname="127.0.0.1", port=_free_port())
+        cls.smtp.start()
+        cls.addClassCleanup(cls.smtp.stop)
+        cls.env["ir.mail_server"].search([]).active = False
+        cls.env["ir.mail_server"].create(
+            {
+                "name": "loopback",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": cls.smtp.port,
+                "smtp_encryption": "none",
+            }
+        )
+        cls.customer = cls.env["res.partner"].search(
+            [("name", "=", "Bakkerij Janssens BV")]
+        )
+        cls.customer.einvoice_invoice_email = (
+            "fin@bakkerij-janssens.be; Boekhouding <bh@janssens.be>"
+        )
+        cls.hour = cls.env["product.product"].search(
+            [("name", "=", "Workshop hour")], limit=1
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.inbox.messages.clear()
+        self.inbox.refuse = 0
+
+    def invoice(self, partner=None, post=True):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or self.customer).id,
+                "invoice_date": fields.Date.to_date("2026-11-10"),
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.hour.id, "quantity": 2})
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    def deliver(self, transmissions):
+        """Let the mail queue send these transmissions' e-mails for real."""
+        with patch.object(odoo.modules.module, "current_test", False):
+            transmissions.mail_id.send(auto_commit=False, raise_exception=False)
+
+
+@tagged("post_install", "-at_install")
+class TestEmailSend(EmailSendCase):
+    def test_an_invoice_arrives_with_its_pdf_and_valid_ubl_once(self):
+        move = self.invoice()
+        self.assertEqual(
+            move.einvoice_email_to, "fin@bakkerij-janssens.be; bh@janssens.be"
+        )
+        result = move.einvoice_send_email()
+        self.assertEqual(result["sent"], move.ids)
+        transmission = move.einvoice_transmission_ids
+        self.assertEqual(transmission.state, "sending")
+        self.deliver(transmission)
+        self.assertEqual(transmission.state, "sent")
+        self.assertTrue(transmission.sent_at)
+        self.assertEqual(move.einvoice_sent_on, transmission.sent_at)
+        self.assertEqual(len(self.inbox.messages), 1)
+        recipients, message = self.inbox.messages[0]
+        self.assertEqual(
+            sorted(recipients), ["bh@janssens.be", "fin@bakkerij-janssens.be"]
+        )
+        self.assertIn(move.name, message["Subject"])
+        self.assertNotIn("%n", message["Subject"])
+        self.assertEqual(message["Message-Id"], transmission.external_id)
+        files = {
+            part.get_filename(): part.get_content()
+            for part in message.iter_attachments()
+        }
+        pdf = files[move._get_invoice_report_filename()]
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        xml = files[move._get_invoice_report_filename(extension="xml")]
+        profile = move._einvoice_profile(None, "email")
+        report = get_validator(move._einvoice_rules_dir()).validate(xml, profile)
+        self.assertTrue(report.valid, report.fatal)
+        self.assertEqual(
+            sorted(transmission.attachment_ids.mapped("name")), sorted(files)
+        )
+        # Sent once: asking again skips it, and the database refuses a second
+        # first transmission.
+        again = move.einvoice_send_email()
+        self.assertEqual(again["sent"], [])
+        self.assertIn("already sent", again["skipped"][0]["reason"])
+        with self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.env["einvoice.transmission"].create(
+                self.env["einvoice.transmission"]._values(
+                    move, "email", "customer", "document", 0
+                )
+            )
+            self.env.flush_all()
+        # A sent invoice can no longer be deleted, even numbered last.
+        with self.assertRaises(UserError):
+            move.button_draft()
+            move.unlink()
+
+    def test_a_resend_needs_a_reason_and_is_its_own_record(self):
+        move = self.invoice()
+        move.einvoice_send_email()
+        first = move.einvoice_transmission_ids
+        self.deliver(first)
+        with self.assertRaises(UserError):
+            first._resend("  ")
+        wizard = self.env["einvoice.transmission.resend"].create(
+            {"transmission_id": first.id, "reason": "The customer lost it"}
+        )
+        second = self.env["einvoice.transmission"].browse(
+            wizard.action_resend()["res_id"]
+        )
+        self.assertEqual(second.resend_number, 1)
+        self.assertEqual(second.resend_reason, "The customer lost it")
+        self.assertEqual(second.state, "sending")
+        self.deliver(second)
+        self.assertEqual(second.state, "sent")
+        self.assertEqual(len(self.inbox.messages), 2)
+        self.assertEqual(first.state, "sent")
+        self.assertNotEqual(second.external_id, first.external_id)
+
+    def test_no_or_a_wrong_address_skips_the_invoice_with_the_reason(self):
+        nobody = self.customer.copy(
+            {"name": "No address", "email": False, "einvoice_invoice_email": False}
+        )
+        move = self.invoice(nobody)
+        result = move.einvoice_send_email()
+        self.assertEqual(result["sent"], [])
+        self.assertIn("no invoice e-mail address", result["skipped"][0]["reason"])
+        self.assertFalse(move.einvoice_transmission_ids)
+        with self.assertRaises(ValidationError):
+            move.einvoice_email_to = "fin@bakkerij; x@y.be"
+        with self.assertRaises(ValidationError):
+            nobody.einvoice_invoice_email = "not an address"
+        draft = self.invoice(post=False)
+        self.assertIn("not posted", draft.einvoice_send_email()["skipped"][0]["reason"])
+        self.assertEqual(self.inbox.messages, [])
+
+    def test_a_refusing_server_fails_then_the_queue_retries_and_it_arrives_once(self):
+        move = self.invoice()
+        move.einvoice_send_email()
+        transmission = move.einvoice_transmission_ids
+        self.inbox.refuse = 1
+        self.deliver(transmission)
+        self.assertEqual(transmission.state, "failed")
+        self.assertIn("451", transmission.last_error)
+        self.assertEqual(self.inbox.messages, [])
+        # Too early: nothing is retried.
+        ledger = self.env["einvoice.transmission"]
+        self.assertFalse(ledger._cron_retry_email())
+        self.env.cr.execute(
+            "UPDATE einvoice_transmission SET write_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=1), transmission.id],
+        )
+        transmission.invalidate_recordset()
+        self.assertEqual(ledger._cron_retry_email(), transmission)
+        self.assertEqual(transmission.state, "sending")
+        self.assertEqual(transmission.attempts, 2)
+        self.deliver(transmission)
+        self.assertEqual(transmission.state, "sent")
+        self.assertEqual(len(self.inbox.messages), 1)
+        self.assertFalse(transmission.last_error)
+
+    def test_a_bounce_shows_on_the_ledger(self):
+        move = self.invoice()
+        move.einvoice_send_email()
+        transmission = move.einvoice_transmission_ids
+        self.deliver(transmission)
+        self.env["mail.thread"]._routing_handle_bounce(
+            None,
+            {
+                "bounced_email": "fin@bakkerij-janssens.be",
+                "bounced_partner": self.env["res.partner"],
+                "bounced_msg_ids": [transmission.external_id],
+                "bounced_message": transmission.mail_id.mail_message_id,
+                "email_from": "MAILER-DAEMON@example.com",
+                "to": "bounce@example.com",
+                "message_id": "<bounce-1@example.com>",
+                "subject": "Undelivered Mail Returned to Sender",
+                "body": "<p>550 5.1.1 fin@bakkerij-janssens.be: user unknown</p>",
+            },
+        )
+        self.assertEqual(transmission.state, "failed")
+        self.assertIn("user unknown", transmission.bounce_info)
+
+    def test_a_batch_goes_in_the_background_with_progress_and_a_summary(self):
+        moves = self.env["account.move"]
+        for _i in range(4):
+            moves |= self.invoice()
+        nobody = self.customer.copy(
+            {"name": "No address", "email": False, "einvoice_invoice_email": False}
+        )
+        moves |= self.invoice(nobody)
+        result = moves.einvoice_send_email(background=True)
+        batch = self.env["einvoice.send.batch"].browse(result["batch_id"])
+        self.assertEqual(len(result["skipped"]), 1)
+        self.assertEqual(
+            (batch.total, batch.done_count, batch.state), (4, 0, "running")
+        )
+        self.env["einvoice.send.batch"]._cron_send()
+        self.assertEqual(batch.done_count, 4)
+        self.assertEqual(batch.state, "done")
+        self.assertIn("4 invoice(s) e-mailed", batch.summary)
+        self.assertIn("No address", batch.summary)
+        self.deliver(batch.transmission_ids)
+        self.assertEqual(set(batch.transmission_ids.mapped("state")), {"sent"})
+        self.assertEqual(len(self.inbox.messages), 4)
+
+
+@tagged("post_install", "-at_install")
+class TestEmailSendBatch(EmailSendCase):
+    """200 invoices in one background batch: every one arrives, once. (The reports
+    are Odoo's test-mode HTML here; the PDF itself is checked above.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=False))
+
+    def test_a_batch_of_200(self):
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": fields.Date.to_date("2026-11-10"),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.hour.id, "quantity": 1 + i % 7}
+                        )
+                    ],
+                }
+                for i in range(200)
+            ]
+        )
+        moves.action_post()
+        result = moves.einvoice_send_email()
+        self.assertEqual(result["skipped"], [])
+        batch = self.env["einvoice.send.batch"].browse(result["batch_id"])
+        rounds = 0
+        while batch.state == "running":
+            self.env["einvoice.send.batch"]._cron_send()
+            rounds += 1
+            self.assertLessEqual(batch.done_count, 50 * rounds)
+        self.assertEqual(rounds, 4)
+        self.assertEqual(batch.sent_count, 200)
+        self.deliver(batch.transmission_ids)
+        self.assertEqual(set(batch.transmission_ids.mapped("state")), {"sent"})
+        subjects = sorted(message["Subject"] for _to, message in self.inbox.messages)
+        self.assertEqual(len(subjects), 200)
+        self.assertEqual(
+            subjects,
+            sorted(f"{name} – Atelier Lambrecht BV" for name in moves.mapped("name")),
+        )
