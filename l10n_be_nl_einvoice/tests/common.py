@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -51,3 +51,23 @@ class NumberingCommon(AccountTestInvoicingCommon):
         for _i in range(count):
             moves |= self.invoice(day=day, journal=journal, amount=50.0)
         return journal, moves
+
+
+class DemoCompanyCase(TransactionCase):
+    """Tests on the Belgian demo company of setup/demo_data.py (skipped without it),
+    selling to its customer Bakkerij Janssens BV."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].search(
+            [("name", "=", "Atelier Lambrecht BV")]
+        )
+        if not cls.company:
+            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
+        )
+        cls.customer = cls.env["res.partner"].search(
+            [("name", "=", "Bakkerij Janssens BV")]
+        )

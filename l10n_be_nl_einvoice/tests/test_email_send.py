@@ -14,9 +14,10 @@ from psycopg2 import IntegrityError
 import odoo
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..lib.ubl_validate import get_validator
+from .common import DemoCompanyCase
 
 try:
     from aiosmtpd.controller import Controller
@@ -47,7 +48,7 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-class EmailSendCase(TransactionCase):
+class EmailSendCase(DemoCompanyCase):
     """A loopback SMTP server, the mail queue pointed at it, a customer with two
     invoice addresses."""
 
@@ -56,19 +57,8 @@ class EmailSendCase(TransactionCase):
         super().setUpClass()
         if Controller is None:
             cls.skipTest(cls, "aiosmtpd is not installed (./setup/test installs it)")
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
         # Real PDFs from wkhtmltopdf (Odoo's tests render reports as HTML).
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                allowed_company_ids=cls.company.ids,
-                force_report_rendering=True,
-            )
-        )
+        cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         cls.inbox = _Inbox()
         cls.smtp = Controller(cls.inbox, hostname="127.0.0.1", port=_free_port())
@@ -82,9 +72,6 @@ class EmailSendCase(TransactionCase):
                 "smtp_port": cls.smtp.port,
                 "smtp_encryption": "none",
             }
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
         )
         cls.customer.einvoice_invoice_email = (
             "fin@bakkerij-janssens.be; Boekhouding <bh@janssens.be>"

@@ -9,30 +9,20 @@ from pathlib import Path
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 
 from ..lib.coda_writer import Payment, write
+from .common import DemoCompanyCase
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "coda" / "files"
 IBAN = "BE46063000000136"  # the demo company's bank account
 
 
 @tagged("post_install", "-at_install")
-class TestStatementImport(TransactionCase):
+class TestStatementImport(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
-        )
         cls.other = cls.env["res.partner"].search(
             [("name", "=", "Brasserie du Parc SRL")]
         )
@@ -308,24 +298,13 @@ class TestStatementImport(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementLineBatch(TransactionCase):
+class TestStatementLineBatch(DemoCompanyCase):
     """Statement lines created in a batch are the same records, to the last journal
     item, as those Odoo's own `create` makes from the same values."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
-        )
         cls.bank = cls.env["account.journal"].search(
             [("company_id", "=", cls.company.id), ("type", "=", "bank")], limit=1
         )

@@ -1,27 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import DemoCompanyCase
 
 
 @tagged("post_install", "-at_install")
-class TestUblCheck(TransactionCase):
+class TestUblCheck(DemoCompanyCase):
     """The pre-flight check on the Belgian demo company's invoices."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
-        )
         products = cls.env["product.product"]
         cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
         cls.table = products.search([("name", "=", "Oak side table")], limit=1)

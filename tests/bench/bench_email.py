@@ -139,7 +139,6 @@ def measure(odoo_registry, count, port, inbox, run):
 
     with odoo_registry.cursor() as cr:
         moves = prepare(api.Environment(cr, SUPERUSER_ID, {}), count, port)
-        cr.commit()
         before = inbox.count
         result = run(moves.env, moves, inbox)
         arrived = inbox.count - before
