@@ -24,6 +24,7 @@
         "wizards/einvoice_transmission_resend_views.xml",
         "views/einvoice_transmission_views.xml",
         "report/numbering_audit_report.xml",
+        "report/external_layout.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
     ],

@@ -94,7 +94,10 @@ class EinvoiceEmailSend(models.AbstractModel):
         cannot be rendered is missing from the result. A wkhtmltopdf with patched
         Qt renders many invoices in one call; without it, one call per invoice
         (Odoo's batch rendering needs the patched build)."""
-        reports = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
+        layout = moves.company_id[:1].einvoice_email_layout_id.view_id.key
+        reports = self.env["ir.actions.report"].with_context(
+            einvoice_fast_print=True, einvoice_report_layout=layout or False
+        )
         pdfs = {
             m.id: m.invoice_pdf_report_id.raw for m in moves if m.invoice_pdf_report_id
         }

@@ -36,6 +36,13 @@ class ResCompany(models.Model):
         "its subject is the invoice number. Empty: the standard one.",
     )
 
+    einvoice_email_layout_id = fields.Many2one(
+        "report.layout",
+        string="Letterhead of e-mailed invoices",
+        help="The document layout of the PDF invoices e-mailed to customers; empty: "
+        "the company's document layout.",
+    )
+
     def _einvoice_mail_template(self):
         self.ensure_one()
         return self.einvoice_mail_template_id or self.env.ref(

@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
     einvoice_mail_template_id = fields.Many2one(
         related="company_id.einvoice_mail_template_id", readonly=False
     )
+    einvoice_email_layout_id = fields.Many2one(
+        related="company_id.einvoice_email_layout_id", readonly=False
+    )
     einvoice_batch_pdf = fields.Boolean(
         string="Invoices rendered in batches",
         compute="_compute_einvoice_batch_pdf",
