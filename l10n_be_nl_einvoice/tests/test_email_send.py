@@ -210,6 +210,7 @@ class TestEmailSend(EmailSendCase):
         # Too early: nothing is retried.
         ledger = self.env["einvoice.transmission"]
         self.assertFalse(ledger._cron_retry_email())
+        self.env.flush_all()
         self.env.cr.execute(
             "UPDATE einvoice_transmission SET write_date = %s WHERE id = %s",
             [fields.Datetime.now() - timedelta(hours=1), transmission.id],
@@ -222,6 +223,37 @@ class TestEmailSend(EmailSendCase):
         self.assertEqual(transmission.state, "sent")
         self.assertEqual(len(self.inbox.messages), 1)
         self.assertFalse(transmission.last_error)
+
+    def test_a_mail_server_that_is_down_fails_then_the_retry_delivers_once(self):
+        move = self.invoice()
+        move.einvoice_send_email()
+        transmission = move.einvoice_transmission_ids
+        down = self.env["ir.mail_server"].create(
+            {
+                "name": "down",
+                "sequence": 1,
+                "smtp_host": "127.0.0.1",
+                "smtp_port": _free_port(),  # nothing listens there
+                "smtp_encryption": "none",
+            }
+        )
+        self.deliver(transmission)
+        self.assertEqual(transmission.state, "failed")
+        self.assertTrue(transmission.last_error)
+        self.assertEqual(self.inbox.messages, [])
+        down.active = False
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE einvoice_transmission SET write_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=1), transmission.id],
+        )
+        transmission.invalidate_recordset()
+        self.assertEqual(
+            self.env["einvoice.transmission"]._cron_retry_email(), transmission
+        )
+        self.deliver(transmission)
+        self.assertEqual(transmission.state, "sent", transmission.last_error)
+        self.assertEqual(len(self.inbox.messages), 1)
 
     def test_a_bounce_shows_on_the_ledger(self):
         move = self.invoice()
