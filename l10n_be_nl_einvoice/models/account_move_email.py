@@ -2,9 +2,9 @@
 # Invoices e-mailed to customers: the recipients, the "sent on", the ledger's lines.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
-from ..lib import email_addresses
+from .res_partner import check_addresses
 
 
 class AccountMove(models.Model):
@@ -48,22 +48,21 @@ class AccountMove(models.Model):
 
     @api.constrains("einvoice_email_to")
     def _einvoice_check_email_to(self):
-        for move in self:
-            wrong = email_addresses.problems(move.einvoice_email_to)
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "%(invoice)s, recipient: %(wrong)s is not an e-mail address.",
-                        invoice=move.display_name,
-                        wrong=", ".join(wrong),
-                    )
-                )
+        check_addresses(
+            self,
+            "einvoice_email_to",
+            lambda move, wrong: _(
+                "%(invoice)s, recipient: %(wrong)s is not an e-mail address.",
+                invoice=move.display_name,
+                wrong=wrong,
+            ),
+        )
 
     def unlink(self):
         # The proof of what was sent stays: a sent invoice is cancelled by a credit
         # note, never deleted (journals without legal numbering included).
-        ledger = self.env["einvoice.transmission"]
-        sent = self.filtered(lambda move: ledger._was_sent(move))
+        sent_ids = self.env["einvoice.transmission"]._sent_ids(self)
+        sent = self.filtered(lambda move: move.id in sent_ids)
         if sent:
             raise UserError(
                 _(
@@ -87,15 +86,7 @@ class AccountMove(models.Model):
             .get_param("l10n_be_nl_einvoice.send_background_count", 20)
         )
         if background or (background is None and len(self) > limit):
-            ready, skipped = self.browse(), []
-            for move in self:
-                reason = sender._skip_reason(move)
-                if reason:
-                    skipped.append(
-                        {"id": move.id, "name": move.display_name, "reason": reason}
-                    )
-                else:
-                    ready |= move
+            ready, skipped = sender._split(self)
             batch = self.env["einvoice.send.batch"]._start(ready, skipped)
             return {"batch_id": batch.id, "skipped": skipped}
         return sender._send(self)

@@ -40,9 +40,6 @@ class EinvoiceEmailSend(models.AbstractModel):
                 "no invoice e-mail address for %(customer)s",
                 customer=move.partner_id.display_name,
             )
-        wrong = email_addresses.problems(move.einvoice_email_to)
-        if wrong:
-            return _("%(wrong)s is not an e-mail address", wrong=", ".join(wrong))
         sent = move.einvoice_transmission_ids.filtered(
             lambda t: (
                 t.channel == "email"
@@ -57,6 +54,20 @@ class EinvoiceEmailSend(models.AbstractModel):
             )
         return None
 
+    @api.model
+    def _split(self, moves):
+        """(the moves that can go, [{"id", "name", "reason"}] of those that cannot)."""
+        ready, skipped = moves.browse(), []
+        for move in moves:
+            reason = self._skip_reason(move)
+            if reason:
+                skipped.append(
+                    {"id": move.id, "name": move.display_name, "reason": reason}
+                )
+            else:
+                ready |= move
+        return ready, skipped
+
     # -- sending -------------------------------------------------------------------
 
     @api.model
@@ -64,16 +75,8 @@ class EinvoiceEmailSend(models.AbstractModel):
         """E-mail `moves`; returns ``{"sent": [ids], "skipped": [{"id", "name",
         "reason"}], "failed": [...]}``. "Sent" means handed to the mail queue and
         recorded; the ledger says when the mail server took it."""
-        result = {"sent": [], "skipped": [], "failed": []}
-        ready = self.env["account.move"]
-        for move in moves:
-            reason = self._skip_reason(move)
-            if reason:
-                result["skipped"].append(
-                    {"id": move.id, "name": move.display_name, "reason": reason}
-                )
-            else:
-                ready |= move
+        ready, skipped = self._split(moves)
+        result = {"sent": [], "skipped": skipped, "failed": []}
         for company, company_moves in ready.grouped("company_id").items():
             pdfs = self._render_pdfs(company_moves.with_company(company))
             for move in company_moves:
@@ -90,18 +93,17 @@ class EinvoiceEmailSend(models.AbstractModel):
 
     @api.model
     def _render_pdfs(self, moves):
-        """The PDF of each invoice, as the customer receives it; an invoice that
-        cannot be rendered is missing from the result. A wkhtmltopdf with patched
+        """The PDF of each invoice that has none yet, as the customer receives it;
+        an invoice that cannot be rendered is missing from the result (an invoice
+        that has its PDF keeps it: `_attachments`). A wkhtmltopdf with patched
         Qt renders many invoices in one call; without it, one call per invoice
         (Odoo's batch rendering needs the patched build)."""
         layout = moves.company_id[:1].einvoice_email_layout_id.view_id.key
         reports = self.env["ir.actions.report"].with_context(
             einvoice_fast_print=True, einvoice_report_layout=layout or False
         )
-        pdfs = {
-            m.id: m.invoice_pdf_report_id.raw for m in moves if m.invoice_pdf_report_id
-        }
-        todo = moves.filtered(lambda m: m.id not in pdfs)
+        pdfs = {}
+        todo = moves.filtered(lambda m: not m.invoice_pdf_report_id)
         if len(todo) > 1 and self._batch_rendering():
             try:
                 content, report_type = reports._pre_render_qweb_pdf(

@@ -185,15 +185,19 @@ class EinvoiceTransmission(models.Model):
         )
 
     @api.model
+    def _sent_ids(self, records):
+        """The ids of `records` that a channel delivered (or is delivering)."""
+        found = self.sudo().search_read(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("state", "in", ("sending", "sent")),
+            ],
+            ["res_id"],
+        )
+        return {row["res_id"] for row in found}
+
+    @api.model
     def _was_sent(self, record):
         """Whether any channel delivered `record` (or is delivering it)."""
-        return bool(
-            self.sudo().search_count(
-                [
-                    ("res_model", "=", record._name),
-                    ("res_id", "=", record.id),
-                    ("state", "in", ("sending", "sent")),
-                ],
-                limit=1,
-            )
-        )
+        return record.id in self._sent_ids(record)

@@ -104,13 +104,8 @@ class MailThread(models.AbstractModel):
                 transmissions.write(
                     {
                         "state": "failed",
-                        "bounce_info": f"{reason}\n{self._einvoice_bounce_text(body)}",
+                        "bounce_info": f"{reason}\n{html2plaintext(body)[:2000]}",
                         "last_error": reason,
                     }
                 )
         return super()._routing_handle_bounce(email_message, message_dict)
-
-    @api.model
-    def _einvoice_bounce_text(self, body):
-        """The bounce's own words, as plain text, cut to a readable length."""
-        return html2plaintext(body or "")[:2000]

@@ -7,6 +7,15 @@ from ..lib.identifiers import peppol_address
 from .res_company import UBL_PROFILES
 
 
+def check_addresses(records, field_name, message):
+    """Refuse a list of e-mail addresses with a part that is not one; `message`
+    (record, the wrong parts) says which, in the user's language."""
+    for record in records:
+        wrong = email_addresses.problems(record[field_name])
+        if wrong:
+            raise ValidationError(message(record, ", ".join(wrong)))
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -29,17 +38,15 @@ class ResPartner(models.Model):
 
     @api.constrains("einvoice_invoice_email")
     def _einvoice_check_invoice_email(self):
-        for partner in self:
-            wrong = email_addresses.problems(partner.einvoice_invoice_email)
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "%(partner)s, invoice e-mail: %(wrong)s is not an e-mail "
-                        "address.",
-                        partner=partner.display_name,
-                        wrong=", ".join(wrong),
-                    )
-                )
+        check_addresses(
+            self,
+            "einvoice_invoice_email",
+            lambda partner, wrong: _(
+                "%(partner)s, invoice e-mail: %(wrong)s is not an e-mail address.",
+                partner=partner.display_name,
+                wrong=wrong,
+            ),
+        )
 
     def _einvoice_invoice_recipients(self):
         """The addresses this customer's invoices go to."""
