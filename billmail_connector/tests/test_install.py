@@ -15,7 +15,7 @@ class TestInstall(TransactionCase):
         self.assertEqual(module.dependencies_id.mapped("name"), ["l10n_be_nl_einvoice"])
 
     def test_settings_save_the_delay_on_the_company(self):
-        self.assertEqual(self.env.company.billmail_grace_minutes, 60)
+        self.assertEqual(self.env.company.billmail_grace_minutes, 10)
         with Form(self.env["res.config.settings"]) as settings:
             settings.billmail_grace_minutes = 15
         settings.save().execute()

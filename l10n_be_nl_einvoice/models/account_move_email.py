@@ -66,8 +66,8 @@ class AccountMove(models.Model):
         if sent:
             raise UserError(
                 _(
-                    "%(name)s was sent to the customer: it cannot be deleted. Issue a "
-                    "credit note to cancel it.",
+                    "%(name)s was sent (to the customer or the accountant): it "
+                    "cannot be deleted. Issue a credit note to cancel it.",
                     name=sent[0].display_name,
                 )
             )

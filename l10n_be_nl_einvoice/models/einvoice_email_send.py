@@ -89,6 +89,8 @@ class EinvoiceEmailSend(models.AbstractModel):
                     )
                 else:
                     result["sent"].append(move.id)
+        if result["sent"]:
+            self.env["einvoice.transmission"]._wake_mail_queue()
         return result
 
     @api.model
@@ -145,13 +147,6 @@ class EinvoiceEmailSend(models.AbstractModel):
 
     @api.model
     def _deliver(self, move, transmission, pdf):
-        if not pdf and not move.invoice_pdf_report_id:
-            raise UserError(
-                _(
-                    "The PDF of %(invoice)s could not be made.",
-                    invoice=move.display_name,
-                )
-            )
         attachments, formats = self._attachments(move, pdf)
         template = move.company_id._einvoice_mail_template()
         lang = template._render_lang(move.ids)[move.id]
@@ -206,11 +201,31 @@ class EinvoiceEmailSend(models.AbstractModel):
     def _attachments(self, move, pdf):
         """The PDF (kept as the invoice's PDF when it has none yet) and the UBL of
         the customer's profile when it passes the official rules."""
-        attachment_model = self.env["ir.attachment"].sudo()
+        attachments, formats = self._pdf_attachment(move, pdf), ["PDF"]
+        profile = move._einvoice_profile(None, "email")
+        ubl, _problems = self._ubl_attachment(move, profile)
+        if ubl:
+            attachments |= ubl
+            formats.append(dict(UBL_PROFILES)[profile])
+        return attachments, formats
+
+    @api.model
+    def _pdf_attachment(self, move, pdf):
+        """The invoice's PDF as its customer receives it: the one it has, else `pdf`
+        (rendered by `_render_pdfs`), kept as the invoice's PDF from then on."""
         if move.invoice_pdf_report_id:
-            pdf_attachment = move.invoice_pdf_report_id
-        else:
-            pdf_attachment = attachment_model.create(
+            return move.invoice_pdf_report_id
+        if not pdf:
+            raise UserError(
+                _(
+                    "The PDF of %(invoice)s could not be made.",
+                    invoice=move.display_name,
+                )
+            )
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
                 {
                     "name": move._get_invoice_report_filename(),
                     "raw": pdf,
@@ -220,15 +235,22 @@ class EinvoiceEmailSend(models.AbstractModel):
                     "res_field": "invoice_pdf_report_file",
                 }
             )
-            move.invalidate_recordset(
-                ["invoice_pdf_report_id", "invoice_pdf_report_file"]
-            )
-        attachments, formats = pdf_attachment, ["PDF"]
-        profile = move._einvoice_profile(None, "email")
+        )
+        move.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        return attachment
+
+    @api.model
+    def _ubl_attachment(self, move, profile):
+        """(the UBL of `move` in `profile` as a new attachment, or an empty recordset
+        when the official rules find a fatal problem; the problems)."""
         xml, errors = move._einvoice_export(profile)
         problems = move._einvoice_problems(xml, profile, errors)
-        if not any(problem["flag"] == "fatal" for problem in problems):
-            attachments |= attachment_model.create(
+        if any(problem["flag"] == "fatal" for problem in problems):
+            return self.env["ir.attachment"], problems
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
                 {
                     "name": move._get_invoice_report_filename(extension="xml"),
                     "raw": xml,
@@ -237,5 +259,5 @@ class EinvoiceEmailSend(models.AbstractModel):
                     "res_id": move.id,
                 }
             )
-            formats.append(dict(UBL_PROFILES)[profile])
-        return attachments, formats
+        )
+        return attachment, problems

@@ -106,6 +106,8 @@ class EinvoiceSendBatch(models.Model):
                             "last_error": str(error),
                         }
                     )
+        if ids:
+            self.env["einvoice.transmission"]._wake_mail_queue()
         self._finish_done()
         remaining = self.env["einvoice.transmission"].search_count(
             [("channel", "=", "email"), ("state", "=", "pending")]

@@ -201,3 +201,21 @@ class EinvoiceTransmission(models.Model):
     def _was_sent(self, record):
         """Whether any channel delivered `record` (or is delivering it)."""
         return record.id in self._sent_ids(record)
+
+    def _dispatch(self):
+        """Hand these pending transmissions to their channel now. Each channel's
+        module extends this for its own records and leaves the others to super()."""
+        for transmission in self.filtered(
+            lambda t: t.channel == "email" and t.move_id and t.state == "pending"
+        ):
+            move = transmission.move_id.with_company(transmission.company_id)
+            sender = self.env["einvoice.email.send"]
+            pdf = sender._render_pdfs(move).get(move.id)
+            sender._deliver(move, transmission, pdf)
+            self._wake_mail_queue()
+
+    @api.model
+    def _wake_mail_queue(self):
+        """Have the mail queue run as soon as this transaction is committed, rather
+        than at its next hourly run."""
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()

@@ -51,13 +51,13 @@ class EinvoiceTransmission(models.Model):
 
     @api.model
     def _cron_retry_email(self):
-        """Hand failed e-mails back to the mail queue, after a wait that grows with
-        each attempt; after the last one they stay failed, for a person to look at.
-        The same e-mail is sent again, never a second one."""
+        """Hand failed e-mails (of every channel that sends by e-mail) back to the
+        mail queue, after a wait that grows with each attempt; after the last one
+        they stay failed, for a person to look at. The same e-mail is sent again,
+        never a second one."""
         now = fields.Datetime.now()
         failed = self.search(
             [
-                ("channel", "=", "email"),
                 ("state", "=", "failed"),
                 ("mail_id", "!=", False),
                 ("attempts", "<=", len(RETRY_AFTER)),
@@ -77,7 +77,7 @@ class EinvoiceTransmission(models.Model):
             )
             retried |= transmission
         if retried:
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            self._wake_mail_queue()
         return retried
 
 

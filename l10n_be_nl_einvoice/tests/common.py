@@ -1,4 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import email
+import logging
+import socket
+from email import policy
+from unittest.mock import patch
+
+import odoo
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
@@ -71,3 +78,60 @@ class DemoCompanyCase(TransactionCase):
         cls.customer = cls.env["res.partner"].search(
             [("name", "=", "Bakkerij Janssens BV")]
         )
+
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:  # pragma: no cover - installed by setup/requirements.txt
+    Controller = None
+
+
+class Inbox:
+    """An SMTP server's handler: keeps what it accepts; refuses the next
+    `refuse` messages with a temporary error, as a server that is down would."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope):  # pylint: disable=invalid-name,unused-argument
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_loopback_smtp(case):
+    """Start an SMTP server on loopback for the test class `case` and point Odoo's
+    mail queue at it (the other mail servers switched off); returns its inbox."""
+    if Controller is None:
+        case.skipTest(case, "aiosmtpd is not installed (./setup/test installs it)")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    case.addClassCleanup(smtp.stop)
+    case.env["ir.mail_server"].search([]).active = False
+    case.env["ir.mail_server"].create(
+        {
+            "name": "loopback",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp.port,
+            "smtp_encryption": "none",
+        }
+    )
+    return inbox
+
+
+def deliver_mails(mails):
+    """Let the mail queue send `mails` for real (Odoo's test mode fakes sending)."""
+    with patch.object(odoo.modules.module, "current_test", False):
+        mails.send(auto_commit=False, raise_exception=False)

@@ -2,50 +2,16 @@
 """Invoices e-mailed to customers through Odoo's mail queue to a real SMTP server on
 loopback: what arrives, once, and what the transmission ledger says."""
 
-import email
-import logging
-import socket
 from datetime import timedelta
-from email import policy
-from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
-import odoo
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..lib.ubl_validate import get_validator
-from .common import DemoCompanyCase
-
-try:
-    from aiosmtpd.controller import Controller
-except ImportError:  # pragma: no cover - installed by setup/requirements.txt
-    Controller = None
-
-
-class _Inbox:
-    """An SMTP server's handler: keeps what it accepts; refuses the next
-    `refuse` messages with a temporary error, as a server that is down would."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse = 0
-
-    async def handle_DATA(self, server, session, envelope):  # pylint: disable=invalid-name,unused-argument
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 Try again later"
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .common import DemoCompanyCase, deliver_mails, free_port, start_loopback_smtp
 
 
 class EmailSendCase(DemoCompanyCase):
@@ -55,24 +21,9 @@ class EmailSendCase(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if Controller is None:
-            cls.skipTest(cls, "aiosmtpd is not installed (./setup/test installs it)")
         # Real PDFs from wkhtmltopdf (Odoo's tests render reports as HTML).
         cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
-        logging.getLogger("mail.log").setLevel(logging.WARNING)
-        cls.inbox = _Inbox()
-        cls.smtp = Controller(cls.inbox, hostname="127.0.0.1", port=_free_port())
-        cls.smtp.start()
-        cls.addClassCleanup(cls.smtp.stop)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.env["ir.mail_server"].create(
-            {
-                "name": "loopback",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.smtp.port,
-                "smtp_encryption": "none",
-            }
-        )
+        cls.inbox = start_loopback_smtp(cls)
         cls.customer.einvoice_invoice_email = (
             "fin@bakkerij-janssens.be; Boekhouding <bh@janssens.be>"
         )
@@ -102,8 +53,7 @@ class EmailSendCase(DemoCompanyCase):
 
     def deliver(self, transmissions):
         """Let the mail queue send these transmissions' e-mails for real."""
-        with patch.object(odoo.modules.module, "current_test", False):
-            transmissions.mail_id.send(auto_commit=False, raise_exception=False)
+        deliver_mails(transmissions.mail_id)
 
 
 @tagged("post_install", "-at_install")
@@ -233,7 +183,7 @@ class TestEmailSend(EmailSendCase):
                 "name": "down",
                 "sequence": 1,
                 "smtp_host": "127.0.0.1",
-                "smtp_port": _free_port(),  # nothing listens there
+                "smtp_port": free_port(),  # nothing listens there
                 "smtp_encryption": "none",
             }
         )

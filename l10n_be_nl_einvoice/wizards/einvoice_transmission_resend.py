@@ -17,11 +17,7 @@ class EinvoiceTransmissionResend(models.TransientModel):
     def action_resend(self):
         self.ensure_one()
         transmission = self.transmission_id._resend(self.reason)
-        if transmission.channel == "email" and transmission.move_id:
-            move = transmission.move_id.with_company(transmission.company_id)
-            sender = self.env["einvoice.email.send"]
-            pdf = sender._render_pdfs(move).get(move.id)
-            sender._deliver(move, transmission, pdf)
+        transmission._dispatch()
         return {
             "type": "ir.actions.act_window",
             "res_model": transmission._name,

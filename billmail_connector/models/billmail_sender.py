@@ -1,0 +1,453 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from psycopg2 import errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date, html_escape
+
+from odoo.addons.l10n_be_nl_einvoice.models.einvoice_email_send import RETRY_AFTER
+from odoo.addons.l10n_be_nl_einvoice.models.res_company import UBL_PROFILES
+
+from ..lib.schedule import cutoffs
+
+_logger = logging.getLogger(__name__)
+
+CHANNEL = "billmail"
+DOCUMENT_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
+# Documents rendered and handed to the mail queue per cron call (one transaction).
+CHUNK = 50
+# Documents found due per cron call; the next call finds the rest.
+DUE_LIMIT = 1000
+# Taken while due documents are written to the ledger, so that two workers do not
+# both try to (the ledger's unique key would refuse the second anyway).
+ENQUEUE_LOCK = 0x6269_6C6C  # "bill"
+
+
+class BillmailSender(models.AbstractModel):
+    """Documents e-mailed to the accountant's mailboxes, each once per mailbox.
+
+    Due documents become pending ledger records (channel ``billmail``, target the
+    mailbox); the cron takes them in chunks, rows locked and skipped by other
+    workers, renders what is missing and hands one e-mail per document and mailbox
+    to Odoo's mail queue, whose outcome the ledger records."""
+
+    _name = "billmail.sender"
+    _description = "Send documents to the accountant's mailboxes"
+
+    # -- what goes where -----------------------------------------------------------
+
+    @api.model
+    def _mailboxes(self, move):
+        return self.env["billmail.mailbox"].search(
+            [
+                ("company_id", "=", move.company_id.id),
+                ("document_type", "=", move.move_type),
+            ]
+        )
+
+    @api.model
+    def _skip_reason(self, move):
+        if move.move_type not in DOCUMENT_TYPES:
+            return _("not an invoice, credit note or bill")
+        if move.state != "posted":
+            return _("not posted")
+        return None
+
+    @api.model
+    def _enqueue(self, pairs, remark=None):
+        """Pending ledger records for `pairs` of (document, mailbox) not sent there
+        before; returns (the records, [{"id", "name", "reason"}] of those that were).
+        A record cancelled earlier (its document was reset to draft before it went)
+        is taken up again."""
+        ledger = self.env["einvoice.transmission"].sudo()
+        now = fields.Datetime.now()
+        queued, skipped = ledger.browse(), []
+        for move, mailbox in pairs:
+            key = ledger._key(move, CHANNEL, str(mailbox.id)) + [
+                ("resend_number", "=", 0)
+            ]
+            found = ledger.search(key, limit=1)
+            # Cancelled (reset to draft before it went) or never made ready (no
+            # supplier file, a UBL the rules refused): asked again, it is tried again.
+            if found.state == "cancelled" or (
+                found.state == "failed" and not found.mail_id
+            ):
+                found.write(
+                    {"state": "pending", "scheduled_at": now, "billmail_remark": remark}
+                )
+                queued |= found
+                continue
+            if found:
+                skipped.append(self._already(move, mailbox, found))
+                continue
+            values = ledger._values(move, CHANNEL, str(mailbox.id), "document", 0)
+            values.update(
+                scheduled_at=now,
+                recipients=mailbox.email,
+                billmail_remark=remark or False,
+            )
+            try:
+                with self.env.cr.savepoint():
+                    queued |= ledger.create(values)
+            except errors.UniqueViolation:
+                # Another transaction queued it a moment ago: it goes once, there.
+                skipped.append(self._already(move, mailbox, ledger.browse()))
+        return queued, skipped
+
+    @api.model
+    def _already(self, move, mailbox, transmission):
+        if transmission.state == "failed":
+            reason = _(
+                "the e-mail to %(mailbox)s failed (%(error)s); the mail queue tries "
+                "it again",
+                mailbox=mailbox.display_name,
+                error=transmission.last_error,
+            )
+        elif transmission.state == "sent":
+            reason = _(
+                "already sent to %(mailbox)s on %(date)s (send it again from the "
+                "transmission, with a reason)",
+                mailbox=mailbox.display_name,
+                date=transmission.sent_at,
+            )
+        else:
+            reason = _(
+                "already on its way to %(mailbox)s", mailbox=mailbox.display_name
+            )
+        return {"id": move.id, "name": move.display_name, "reason": reason}
+
+    # -- by hand -------------------------------------------------------------------
+
+    @api.model
+    def _send_now(self, moves, remark=None):
+        """Queue `moves` for every mailbox of their type that did not have them, and
+        send them: at once when few, else in the background."""
+        pairs, skipped = [], []
+        for move in moves:
+            reason = self._skip_reason(move)
+            mailboxes = self._mailboxes(move) if not reason else None
+            if not reason and not mailboxes:
+                reason = _("no accountant mailbox for this type of document")
+            if reason:
+                skipped.append(
+                    {"id": move.id, "name": move.display_name, "reason": reason}
+                )
+                continue
+            pairs += [(move, mailbox) for mailbox in mailboxes]
+        queued, already = self._enqueue(pairs, remark=remark)
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("l10n_be_nl_einvoice.send_background_count", 20)
+        )
+        background = len(queued) > limit
+        if background:
+            self.env.ref("billmail_connector.ir_cron_billmail_send")._trigger()
+        elif queued:
+            self._deliver(queued)
+        return {
+            "queued": queued.ids,
+            "skipped": skipped + already,
+            "background": background,
+        }
+
+    # -- on schedule ---------------------------------------------------------------
+
+    @api.model
+    def _due(self, company, limit=DUE_LIMIT):
+        """(document, mailbox) pairs of `company` due by its schedule and not in the
+        ledger for that mailbox yet."""
+        limits = cutoffs(
+            company.billmail_schedule,
+            fields.Datetime.now(),
+            fields.Date.context_today(self.with_company(company)),
+            company.billmail_grace_minutes,
+        )
+        if limits is None:
+            return []
+        dated = (
+            SQL("AND m.date < %s", limits.dated_before)
+            if limits.dated_before
+            else SQL()
+        )
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.id, b.id
+                  FROM account_move m
+                  JOIN billmail_mailbox b
+                    ON b.company_id = m.company_id
+                   AND b.document_type = m.move_type
+                   AND b.active
+                 WHERE m.company_id = %(company)s
+                   AND m.state = 'posted'
+                   AND m.date >= b.date_start
+                   AND COALESCE(m.billmail_posted_at, m.create_date) <= %(posted)s
+                   %(dated)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM einvoice_transmission t
+                        WHERE t.res_model = 'account.move' AND t.res_id = m.id
+                          AND t.channel = %(channel)s AND t.target = b.id::text
+                          AND t.kind = 'document')
+                 ORDER BY m.date, m.id, b.id
+                 LIMIT %(limit)s
+                """,
+                company=company.id,
+                posted=limits.posted_before,
+                dated=dated,
+                channel=CHANNEL,
+                limit=limit,
+            )
+        )
+        moves = self.env["account.move"].browse(row[0] for row in rows)
+        mailboxes = self.env["billmail.mailbox"].browse(row[1] for row in rows)
+        return [
+            (moves.browse(move_id), mailboxes.browse(mailbox_id))
+            for move_id, mailbox_id in rows
+        ]
+
+    @api.model
+    def _cron_send(self):
+        """Queue what is due for every company, then send the next chunk; the cron
+        runner commits after each call and calls again while some remain."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [ENQUEUE_LOCK])
+        if self.env.cr.fetchone()[0]:
+            companies = (
+                self.env["billmail.mailbox"]
+                .search([])
+                .company_id.filtered(lambda c: c.billmail_schedule != "manual")
+            )
+            for company in companies:
+                self._enqueue(self._due(company))
+        self._retry_failed()
+        self.env["einvoice.transmission"].flush_model()
+        # A pending record is due: it was written when its document became due.
+        self.env.cr.execute(
+            "SELECT id FROM einvoice_transmission WHERE channel = %s "
+            "AND state = 'pending' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            [CHANNEL, CHUNK],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self._deliver(self.env["einvoice.transmission"].browse(ids))
+        remaining = self.env["einvoice.transmission"].search_count(
+            [("channel", "=", CHANNEL), ("state", "=", "pending")]
+        )
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+
+    @api.model
+    def _retry_failed(self):
+        """A document that could not be made ready (no supplier file yet, a UBL the
+        official rules refuse) is tried again after the same waits as a failed
+        e-mail, then left failed for a person to look at. A failed e-mail is
+        handed back to the mail queue by the core's retry."""
+        now = fields.Datetime.now()
+        failed = (
+            self.env["einvoice.transmission"]
+            .sudo()
+            .search(
+                [
+                    ("channel", "=", CHANNEL),
+                    ("state", "=", "failed"),
+                    ("mail_id", "=", False),
+                    ("attempts", "<=", len(RETRY_AFTER)),
+                ]
+            )
+        )
+        again = failed.filtered(
+            lambda t: t.write_date + RETRY_AFTER[max(t.attempts, 1) - 1] <= now
+        )
+        again.write({"state": "pending", "scheduled_at": now})
+        return again
+
+    # -- delivery ------------------------------------------------------------------
+
+    @api.model
+    def _deliver(self, transmissions):
+        """One e-mail per pending transmission, handed to the mail queue; a document
+        that cannot go is marked failed with the reason (or cancelled when it is no
+        longer posted)."""
+        transmissions = transmissions.sudo().filtered(lambda t: t.state == "pending")
+        for company, group in transmissions.grouped("company_id").items():
+            sales = group.move_id.filtered(lambda m: m.is_sale_document())
+            pdfs = self.env["einvoice.email.send"]._render_pdfs(
+                sales.with_company(company)
+            )
+            for transmission in group:
+                try:
+                    with self.env.cr.savepoint():
+                        self._deliver_one(transmission.with_company(company), pdfs)
+                except (UserError, ValidationError) as error:
+                    _logger.info(
+                        "document %s not sent to mailbox %s: %s",
+                        transmission.res_id,
+                        transmission.target,
+                        error,
+                    )
+                    transmission.write(
+                        {
+                            "state": "failed",
+                            "attempts": transmission.attempts + 1,
+                            "last_error": str(error),
+                        }
+                    )
+        if transmissions:
+            self.env["einvoice.transmission"]._wake_mail_queue()
+
+    @api.model
+    def _deliver_one(self, transmission, pdfs):
+        move = transmission.move_id.with_company(transmission.company_id)
+        mailbox = transmission.billmail_mailbox_id
+        if move.state != "posted":
+            transmission.write(
+                {
+                    "state": "cancelled",
+                    "last_error": _("Reset to draft before it was sent."),
+                }
+            )
+            return
+        if not mailbox.active:
+            transmission.write(
+                {"state": "cancelled", "last_error": _("The mailbox was archived.")}
+            )
+            return
+        attachments, formats = self._attachments(move, mailbox, pdfs.get(move.id))
+        subject, body = self._message(move, mailbox, transmission.billmail_remark)
+        email_from = move.company_id._billmail_sender()
+        message = move.with_context(mail_notify_force_send=False).message_post(
+            body=_(
+                "Sent to the accountant's mailbox %(mailbox)s (%(address)s): "
+                "%(formats)s.",
+                mailbox=mailbox.display_name,
+                address=mailbox.email,
+                formats=", ".join(formats),
+            ),
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=attachments.ids,
+            email_from=email_from,
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "mail_message_id": message.id,
+                    "email_to": mailbox.email,
+                    "body_html": body,
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+        )
+        transmission.write(
+            {
+                "state": "sending",
+                "recipients": mailbox.email,
+                "formats": ", ".join(formats),
+                "attempts": transmission.attempts + 1,
+                "mail_id": mail.id,
+                "external_id": message.message_id,
+                "attachment_ids": [fields.Command.set(attachments.ids)],
+                "last_error": False,
+            }
+        )
+
+    @api.model
+    def _attachments(self, move, mailbox, pdf):
+        """(files, format labels): a customer document as the mailbox asks for it
+        (UBL in its profile when the official rules pass it, PDF); a vendor document
+        with the supplier's own files, never a rendering of ours."""
+        if move.is_purchase_document():
+            originals = self._original_files(move)
+            if not originals:
+                raise UserError(
+                    _(
+                        "%(bill)s has no file from the supplier (PDF or e-invoice): "
+                        "attach it to the bill; it is sent with the next try.",
+                        bill=move.display_name,
+                    )
+                )
+            return originals, [_("supplier's files")]
+        sender = self.env["einvoice.email.send"]
+        # The PDF is made first: the UBL.BE file carries it inside.
+        pdf_attachment = sender._pdf_attachment(move, pdf)
+        attachments, formats = self.env["ir.attachment"], []
+        if mailbox.ubl_profile:
+            ubl, problems = sender._ubl_attachment(move, mailbox.ubl_profile)
+            if not ubl:
+                raise UserError(
+                    _(
+                        "%(invoice)s: the %(profile)s file does not pass the official "
+                        "rules: %(problems)s",
+                        invoice=move.display_name,
+                        profile=dict(UBL_PROFILES)[mailbox.ubl_profile],
+                        problems="; ".join(
+                            f"[{p['rule']}] {p['text']}"
+                            for p in problems
+                            if p["flag"] == "fatal"
+                        ),
+                    )
+                )
+            attachments |= ubl
+            formats.append(dict(UBL_PROFILES)[mailbox.ubl_profile])
+        if mailbox.attach_pdf:
+            attachments |= pdf_attachment
+            formats.append("PDF")
+        return attachments, formats
+
+    @api.model
+    def _original_files(self, move):
+        """The files the supplier sent with a bill: its main document first."""
+        files = move.attachment_ids.filtered(
+            lambda a: (
+                a.mimetype
+                and (
+                    a.mimetype == "application/pdf"
+                    or a.mimetype.endswith("xml")
+                    or a.mimetype.startswith("image/")
+                )
+            )
+        )
+        main = move.message_main_attachment_id & files
+        return main | (files - main)
+
+    @api.model
+    def _message(self, move, mailbox, remark=None):
+        """(subject, HTML body) of the e-mail to `mailbox`, in the company's
+        language."""
+        lang = move.company_id.partner_id.lang or self.env.lang
+        move = move.with_context(lang=lang)
+        env = move.env
+        kind = dict(mailbox._fields["document_type"]._description_selection(env))[
+            move.move_type
+        ]
+        number = move.name
+        if move.is_purchase_document() and move.ref:
+            number = f"{move.name} ({move.ref})"
+        subject = mailbox.subject or env._(
+            "%(kind)s %(number)s – %(company)s",
+            kind=kind,
+            number=number,
+            company=move.company_id.name,
+        )
+        lines = [
+            env._("%(kind)s %(number)s", kind=kind, number=number),
+            env._(
+                "Partner: %(partner)s", partner=move.commercial_partner_id.display_name
+            ),
+            env._(
+                "Date: %(date)s, total: %(amount)s",
+                date=format_date(env, move.invoice_date or move.date, lang_code=lang),
+                amount=format_amount(
+                    env, move.amount_total, move.currency_id, lang_code=lang
+                ),
+            ),
+        ]
+        if remark:
+            lines.append(env._("Remark: %(remark)s", remark=remark))
+        body = "".join(f"<p>{html_escape(line)}</p>" for line in lines)
+        return subject, body

@@ -1,0 +1,172 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Mailboxes set up from an accounting package, checked, tested with a real message,
+and kept to their company."""
+
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+import odoo
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SALES_BOX, BillmailCase
+
+
+@tagged("post_install", "-at_install")
+class TestSetup(BillmailCase):
+    def setup_form(self, preset, **inputs):
+        form = Form(self.env["billmail.setup"])
+        form.preset = preset
+        for field, value in inputs.items():
+            setattr(form, field, value)
+        return form
+
+    def test_clearfacts_addresses_come_from_the_enterprise_number(self):
+        form = self.setup_form(
+            "clearfacts", office="boekhouder-peeters", sales_tray="Verkoop"
+        )
+        self.assertEqual(
+            form.address_out_invoice,
+            "Verkoop0712345630@boekhouder-peeters.clearfacts.be",
+        )
+        self.assertEqual(
+            form.address_in_refund, "0712345630@boekhouder-peeters.clearfacts.be"
+        )
+        self.assertEqual(form.ubl_profile, "ublbe")
+        self.assertIn("Upper and lower case matter", form.conditions)
+        action = form.save().action_save()
+        mailboxes = self.env["billmail.mailbox"].search(action["domain"])
+        self.assertEqual(len(mailboxes), 4)
+        self.assertEqual(
+            set(mailboxes.mapped("email")),
+            {
+                "Verkoop0712345630@boekhouder-peeters.clearfacts.be",
+                "0712345630@boekhouder-peeters.clearfacts.be",
+            },
+        )
+        self.assertEqual(
+            mailboxes.filtered(lambda b: b.document_type == "out_invoice").name,
+            "ClearFacts – Customer invoices",
+        )
+        # The earlier ClearFacts mailboxes for those types are archived, not lost.
+        self.assertFalse(any(self.mailboxes.mapped("active")))
+
+    def test_yuki_has_one_address_for_every_document(self):
+        form = self.setup_form("yuki", name="atelier-lambrecht")
+        self.assertEqual(form.domain, "yukiworks.be", "a Belgian company")
+        for kind in ("out_invoice", "out_refund", "in_invoice", "in_refund"):
+            self.assertEqual(form[f"address_{kind}"], "atelier-lambrecht@yukiworks.be")
+
+    def test_winbooks_octopus_and_other_addresses(self):
+        form = self.setup_form("winbooks", name="lambrecht", domain="mydocs.be")
+        self.assertEqual(form.address_in_invoice, "lambrecht@mydocs.be")
+        self.assertFalse(form.address_out_invoice)
+        form = self.setup_form(
+            "octopus",
+            sales_address="verkoop.4711@docin.octopus.be",
+            purchase_address="aankoop.4711@docin.octopus.be",
+        )
+        self.assertEqual(form.address_out_refund, "verkoop.4711@docin.octopus.be")
+        self.assertEqual(form.address_in_refund, "aankoop.4711@docin.octopus.be")
+
+    def test_billtobox_nl_needs_the_kvk_number(self):
+        form = self.setup_form("billtobox_nl")
+        self.assertIn("no 8-digit KvK number", form.problem)
+        self.assertFalse(form.address_out_invoice)
+        with self.assertRaises(UserError):
+            form.save().action_save()
+        self.company.company_registry = "12345678"
+        form = self.setup_form("billtobox_nl", subject="Verkoop 12345678")
+        self.assertFalse(form.problem)
+        self.assertEqual(form.address_out_invoice, "12345678@out.nl.billtobox.com")
+        self.assertEqual(form.ubl_profile, "nlcius")
+        self.assertIn("trusted sender", form.conditions)
+        action = form.save().action_save()
+        mailboxes = self.env["billmail.mailbox"].search(action["domain"])
+        self.assertEqual(mailboxes.mapped("subject"), ["Verkoop 12345678"] * 2)
+
+    def test_a_missing_input_is_named(self):
+        form = self.setup_form("clearfacts", office="peeters")
+        self.assertEqual(form.problem, "Fill in Sales Tray.")
+
+    def test_a_mailbox_address_is_checked_and_something_must_be_sent(self):
+        with self.assertRaises(ValidationError):
+            self.sales_box.email = "verkoop at kantoor"
+        with self.assertRaises(ValidationError):
+            self.sales_box.write({"ubl_profile": False, "attach_pdf": False})
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.sales_box.copy()
+            self.env.flush_all()
+
+    def test_the_test_button_sends_a_real_message(self):
+        with patch.object(odoo.modules.module, "current_test", False):
+            result = self.sales_box.action_send_test()
+        self.assertEqual(result["params"]["type"], "success")
+        (message,) = self.received(SALES_BOX)
+        self.assertEqual(message["From"], "facturen@atelier-lambrecht.example")
+        self.assertIn("Test", message["Subject"])
+        self.assertIn("Accepted by the mail server", self.sales_box.last_test_result)
+        self.inbox.refuse = 1
+        with patch.object(odoo.modules.module, "current_test", False):
+            result = self.sales_box.action_send_test()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("Try again later", self.sales_box.last_test_result)
+
+    def test_a_mailbox_that_received_documents_is_archived_not_deleted(self):
+        with freeze_time("2030-03-10 09:00:00"):
+            self.invoice().billmail_send()
+        with self.assertRaises(UserError):
+            self.sales_box.unlink()
+        self.sales_box.action_archive()
+
+    def test_the_schedule_and_sender_are_set_in_the_settings(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.billmail_schedule = "month"
+            settings.billmail_email_from = "boekhouding@atelier-lambrecht.example"
+        settings.save().execute()
+        self.assertEqual(self.company.billmail_schedule, "month")
+        with self.assertRaises(ValidationError):
+            self.company.billmail_email_from = "not an address"
+
+
+@tagged("post_install", "-at_install")
+class TestAccess(BillmailCase):
+    def test_billing_users_read_mailboxes_and_send_managers_set_them_up(self):
+        billing = new_test_user(
+            self.env,
+            login="billmail_billing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        self.assertTrue(self.sales_box.with_user(billing).email)
+        with self.assertRaises(AccessError):
+            self.sales_box.with_user(billing).email = "elders@example.com"
+        with self.assertRaises(AccessError):
+            self.env["billmail.setup"].with_user(billing).create({})
+        with freeze_time("2030-03-10 09:00:00"):
+            move = self.invoice()
+            result = move.with_user(billing).billmail_send()
+        self.assertEqual(len(result["queued"]), 1)
+
+    def test_another_companys_mailboxes_are_out_of_sight(self):
+        other = self.env["res.company"].search(
+            [("name", "=", "Fietsenmakerij De Vries B.V.")]
+        )
+        user = new_test_user(
+            self.env,
+            login="billmail_nl",
+            groups="account.group_account_manager",
+            company_id=other.id,
+            company_ids=other.ids,
+        )
+        mailboxes = (
+            self.env["billmail.mailbox"]
+            .with_user(user)
+            .with_context(allowed_company_ids=other.ids)
+            .search([])
+        )
+        self.assertFalse(mailboxes & self.mailboxes)

@@ -1,0 +1,2 @@
+from . import billmail_setup
+from . import billmail_send_wizard
