@@ -35,8 +35,8 @@ class TestTranslations(TransactionCase):
             (
                 "res.company",
                 "billmail_grace_minutes",
-                "Wachttijd boekhoudmailbox (minuten)",
-                "Délai boîte mail du comptable (minutes)",
+                "Wachttijd na boeken (minuten)",
+                "Délai après comptabilisation (minutes)",
             ),
         ]
         for model, field, dutch, french in cases:
