@@ -214,6 +214,7 @@ class BillmailSender(models.AbstractModel):
         """Queue what is due for every company, then send the next chunk; the cron
         runner commits after each call and calls again while some remain."""
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [ENQUEUE_LOCK])
+        more_due = False
         if self.env.cr.fetchone()[0]:
             companies = (
                 self.env["billmail.mailbox"]
@@ -221,7 +222,9 @@ class BillmailSender(models.AbstractModel):
                 .company_id.filtered(lambda c: c.billmail_schedule != "manual")
             )
             for company in companies:
-                self._enqueue(self._due(company))
+                due = self._due(company)
+                more_due |= len(due) >= DUE_LIMIT
+                self._enqueue(due)
         self._retry_failed()
         self.env["einvoice.transmission"].flush_model()
         # A pending record is due: it was written when its document became due.
@@ -235,7 +238,10 @@ class BillmailSender(models.AbstractModel):
         remaining = self.env["einvoice.transmission"].search_count(
             [("channel", "=", CHANNEL), ("state", "=", "pending")]
         )
-        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        # More due than one call takes: the cron runner calls again for them.
+        self.env["ir.cron"]._notify_progress(
+            done=len(ids), remaining=remaining + int(more_due)
+        )
 
     @api.model
     def _retry_failed(self):

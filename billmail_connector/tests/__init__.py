@@ -3,3 +3,4 @@ from . import test_billmail_send
 from . import test_billmail_setup
 from . import test_billmail_concurrency
 from . import test_ui_tour
+from . import test_xmlrpc

@@ -9,6 +9,7 @@ from psycopg2 import IntegrityError
 
 import odoo
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -130,6 +131,14 @@ class TestSetup(BillmailCase):
         self.assertEqual(self.company.billmail_schedule, "month")
         with self.assertRaises(ValidationError):
             self.company.billmail_email_from = "not an address"
+
+    def test_a_neutralized_copy_does_not_email_the_accountant(self):
+        self.env.flush_all()
+        for query in get_neutralization_queries(["billmail_connector"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertEqual(self.company.billmail_schedule, "manual")
+        self.assertFalse(self.env["billmail.mailbox"].search([]))
 
 
 @tagged("post_install", "-at_install")
