@@ -11,7 +11,13 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/codabox_security.xml",
+        "data/ir_cron.xml",
+        "views/codabox_connection_views.xml",
+        "wizards/codabox_connect_wizard_views.xml",
+        "wizards/codabox_send_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/menus.xml",
     ],
     "installable": True,
 }

@@ -322,7 +322,9 @@ class BillmailSender(models.AbstractModel):
         attachments, formats = self._attachments(move, mailbox, pdfs.get(move.id))
         subject, body = self._message(move, mailbox, transmission.billmail_remark)
         email_from = move.company_id._billmail_sender()
-        message = move.with_context(mail_notify_force_send=False).message_post(
+        message = move.with_context(
+            mail_notify_force_send=False, no_new_invoice=True
+        ).message_post(
             body=_(
                 "Sent to the accountant's mailbox %(mailbox)s (%(address)s): "
                 "%(formats)s.",

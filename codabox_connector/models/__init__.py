@@ -1,1 +1,5 @@
 from . import res_config_settings
+from . import codabox_connection
+from . import einvoice_transmission
+from . import codabox_sender
+from . import account_move

@@ -160,7 +160,10 @@ class EinvoiceEmailSend(models.AbstractModel):
             move.company_id.email_formatted or self.env.user.email_formatted
         )
         recipients = email_addresses.split(move.einvoice_email_to)
-        message = move.with_context(mail_notify_force_send=False).message_post(
+        # no_new_invoice: the files are the invoice's own, not one to read in.
+        message = move.with_context(
+            mail_notify_force_send=False, no_new_invoice=True
+        ).message_post(
             body=body,
             subject=subject,
             message_type="comment",

@@ -1,0 +1,384 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.l10n_be_nl_einvoice.lib.identifiers import kbo_number
+
+from ..lib import client as cb
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = cb.DEFAULT_BASE_URL
+# CODA files imported per scheduled call (each one committed, then acknowledged).
+FETCH_BATCH = 20
+# Held (per connection) for as long as a fetch runs, across its commits.
+FETCH_LOCK = 0x636F_6461  # "coda"
+
+
+class CodaboxConnection(models.Model):
+    """A company's connection to CodaBox: the credentials CodaBox issued for it, the
+    VAT number they were issued for, and what the last contacts gave."""
+
+    _name = "codabox.connection"
+    _description = "CodaBox connection"
+    _rec_name = "company_id"
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Not connected"),
+            ("token", "Waiting for the token"),
+            ("connected", "Connected"),
+            ("error", "Needs attention"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    vat = fields.Char(
+        string="Connected for",
+        readonly=True,
+        help="The enterprise number the connection was made for.",
+    )
+    username = fields.Char(readonly=True, groups="base.group_system", copy=False)
+    password = fields.Char(readonly=True, groups="base.group_system", copy=False)
+    client_name = fields.Char(string="Name at CodaBox", readonly=True)
+    feed_ids = fields.Char(string="Feeds", readonly=True)
+    fetch_enabled = fields.Boolean(
+        string="Import bank statements on schedule",
+        default=True,
+        help="The scheduled action reads this company's CodaBox feed and imports "
+        "each new CODA file, like a manual upload.",
+    )
+    last_contact = fields.Datetime(readonly=True)
+    last_fetch = fields.Datetime(string="Last import", readonly=True)
+    last_fetch_summary = fields.Text(string="Last import result", readonly=True)
+    last_error = fields.Text(readonly=True)
+    vat_changed = fields.Boolean(
+        string="Enterprise number changed", compute="_compute_vat_changed"
+    )
+
+    _sql_constraints = [
+        (
+            "one_per_company",
+            "unique(company_id)",
+            "A company has one CodaBox connection.",
+        )
+    ]
+
+    @api.depends("vat", "company_id.vat", "company_id.company_registry")
+    def _compute_vat_changed(self):
+        for connection in self:
+            connection.vat_changed = bool(
+                connection.vat
+                and connection.vat != self._company_number(connection.company_id)
+            )
+
+    @api.model
+    def _company_number(self, company):
+        """The company's 10-digit enterprise number, as CodaBox knows companies."""
+        return kbo_number(company.vat, company.company_registry) or ""
+
+    @api.model
+    def _for_company(self, company):
+        connection = self.search([("company_id", "=", company.id)], limit=1)
+        # The record only holds the state; creating it is not connecting.
+        return connection or self.sudo().create({"company_id": company.id}).sudo(False)
+
+    @api.model
+    def action_open_company_connection(self):
+        connection = self._for_company(self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": connection.id,
+            "view_mode": "form",
+            "name": _("CodaBox"),
+        }
+
+    # -- talking to CodaBox --------------------------------------------------------
+
+    def _client(self, with_credentials=True):
+        """The API client for this connection; tests point the API address (system
+        parameter codabox_connector.api_url) at a local server."""
+        params = self.env["ir.config_parameter"].sudo()
+        credentials = self.sudo()
+        return cb.CodaBoxClient(
+            params.get_param("codabox_connector.api_url") or DEFAULT_API_URL,
+            params.get_param("codabox_connector.software_company") or "",
+            username=credentials.username if with_credentials else None,
+            password=credentials.password if with_credentials else None,
+            upload_path=params.get_param("codabox_connector.upload_path")
+            or cb.DEFAULT_UPLOAD_PATH,
+        )
+
+    @api.model
+    def _error_text(self, error):
+        """What a person can do about a CodaBox error, in their language."""
+        if isinstance(error, cb.UnknownAccountingOffice):
+            return _(
+                "CodaBox does not know this company with an accounting office: ask "
+                "your accountant to add it to their CodaBox office, then try again."
+            )
+        if isinstance(error, cb.AlreadyRegistered):
+            return _(
+                "This software is already connected to CodaBox for this company: "
+                "revoke that connection in myCodaBox, then connect again."
+            )
+        if isinstance(error, cb.InvalidToken):
+            return _(
+                "CodaBox does not accept this token (unknown, already used or "
+                "expired): ask for a new one."
+            )
+        if isinstance(error, cb.Unauthorized):
+            return _(
+                "CodaBox refuses the connection's credentials: connect this company "
+                "again (a token is e-mailed again)."
+            )
+        if isinstance(error, cb.InvalidRequest):
+            return _("CodaBox refuses the request: %(detail)s", detail=error.message)
+        if isinstance(error, cb.OutcomeUnknown):
+            return _(
+                "CodaBox's answer was lost (%(code)s): it may or may not have taken "
+                "the document; check in CodaBox before sending it again.",
+                code=error.code,
+            )
+        if isinstance(error, cb.Unavailable):
+            return _(
+                "CodaBox cannot be reached right now (%(code)s); it is tried again "
+                "later.",
+                code=error.code,
+            )
+        return _(
+            "CodaBox answered %(code)s %(detail)s",
+            code=error.code,
+            detail=error.message,
+        )
+
+    def _vat_change_text(self):
+        return _(
+            "The company's enterprise number (%(now)s) is not the one CodaBox was "
+            "connected for (%(then)s): connect it again for the new number.",
+            now=self._company_number(self.company_id) or _("none"),
+            then=self.vat,
+        )
+
+    def action_check(self):
+        """Ask CodaBox who we are for this company; the state says what it answered."""
+        for connection in self:
+            if connection.vat_changed:
+                connection.write(
+                    {"state": "error", "last_error": connection._vat_change_text()}
+                )
+                continue
+            try:
+                pod = connection._client().pod_client()
+            except cb.CodaBoxError as error:
+                connection.write(
+                    {
+                        "state": "error"
+                        if isinstance(error, cb.Unauthorized)
+                        else connection.state,
+                        "last_error": self._error_text(error),
+                    }
+                )
+                continue
+            connection.write(
+                {
+                    "state": "connected",
+                    "last_contact": fields.Datetime.now(),
+                    "client_name": ", ".join(
+                        feed.client_name
+                        for feed in pod.feed_clients
+                        if feed.client_name
+                    ),
+                    "feed_ids": ",".join(str(feed.id) for feed in pod.feed_clients),
+                    "last_error": False,
+                }
+            )
+        return True
+
+    def action_disconnect(self):
+        self.sudo().write(
+            {
+                "state": "draft",
+                "username": False,
+                "password": False,
+                "vat": False,
+                "feed_ids": False,
+                "client_name": False,
+            }
+        )
+
+    def action_connect(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "codabox.connect.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Connect to CodaBox"),
+            "context": {"default_connection_id": self.id},
+        }
+
+    # -- bank statements in --------------------------------------------------------
+
+    def action_fetch_now(self):
+        """Import what CodaBox has now, in the background (each file is committed
+        before CodaBox is told it arrived)."""
+        self.env.ref("codabox_connector.ir_cron_codabox_fetch")._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("CodaBox"),
+                "message": _("The bank statements are imported in the background."),
+                "type": "info",
+            },
+        }
+
+    @api.model
+    def _cron_fetch(self):
+        """Import the next CODA files of every connected company; the cron runner
+        calls again while files remain."""
+        connections = self.search(
+            [("state", "=", "connected"), ("fetch_enabled", "=", True)]
+        )
+        done, more = 0, False
+        for connection in connections:
+            count, left = connection._fetch(limit=FETCH_BATCH - done)
+            done += count
+            more |= left
+            if done >= FETCH_BATCH:
+                more = True
+                break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=int(more))
+
+    def _fetch(self, limit=FETCH_BATCH):
+        """Import up to `limit` CODA files of this company's feed, oldest first,
+        each through the core's import (the same duplicate check and matching as an
+        upload); CodaBox is told a file arrived only once its import is committed.
+        A file that cannot be imported stays in the feed and its reason shows on the
+        connection. Returns (files handled, whether more may wait)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [FETCH_LOCK, self.id]
+        )
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("CodaBox import of %s already running", self.company_id.name)
+            return 0, False
+        try:
+            return self._fetch_locked(limit)
+        finally:
+            self.env.cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", [FETCH_LOCK, self.id]
+            )
+
+    def _fetch_locked(self, limit):
+        if self.vat_changed:
+            self.write({"state": "error", "last_error": self._vat_change_text()})
+            return 0, False
+        client = self._client()
+        lines, done = [], 0
+        try:
+            for feed in client.pod_client().feed_clients:
+                while done < limit:
+                    entries = client.feed(feed.id)
+                    if not entries:
+                        break
+                    for entry in entries[: limit - done]:
+                        lines.append(self._import_entry(client, entry))
+                        self._commit()
+                        client.acknowledge(feed.id, entry.feed_index)
+                        done += 1
+                if done >= limit:
+                    break
+        except (cb.CodaBoxError, UserError) as error:
+            message = (
+                self._error_text(error)
+                if isinstance(error, cb.CodaBoxError)
+                else str(error)
+            )
+            self._fetch_result(
+                lines, message, unauthorized=isinstance(error, cb.Unauthorized)
+            )
+            return done, False
+        self._fetch_result(lines, False)
+        return done, done >= limit
+
+    def _import_entry(self, client, entry):
+        """Import one feed entry; a line for the summary. A file that cannot be
+        imported raises, nothing of it kept."""
+        meta = entry.metadata
+        label = (
+            " ".join(
+                str(part)
+                for part in (meta.get("iban"), meta.get("new_balance_date"))
+                if part
+            )
+            or entry.feed_index
+        )
+        if entry.document_model != "coda":
+            return _(
+                "%(entry)s: a %(kind)s document, not imported here.",
+                entry=label,
+                kind=entry.document_model or "?",
+            )
+        content = client.download(entry.feed_index, "cod")
+        name = f"codabox-{entry.feed_index}.cod"
+        importer = self.env["einvoice.statement.import"].with_company(self.company_id)
+        try:
+            with self.env.cr.savepoint():
+                result = importer.import_file(
+                    name, base64.b64encode(content).decode(), background=False
+                )
+                if result.get("unknown_accounts"):
+                    raise UserError(
+                        _(
+                            "%(entry)s: no bank journal of %(company)s has the account "
+                            "%(accounts)s; add the account to its bank journal, the "
+                            "file waits in CodaBox.",
+                            entry=label,
+                            company=self.company_id.name,
+                            accounts=", ".join(result["unknown_accounts"]),
+                        )
+                    )
+        except UserError as error:
+            raise UserError(
+                _("%(entry)s: %(error)s", entry=label, error=str(error))
+            ) from error
+        if result.get("duplicates"):
+            return _("%(entry)s: imported before, skipped.", entry=label)
+        return _(
+            "%(entry)s: %(lines)s line(s), %(paid)s invoice(s) paid by reference.",
+            entry=label,
+            lines=result.get("lines", 0),
+            paid=result.get("matched", {}).get("reference", 0),
+        )
+
+    def _commit(self):
+        """Keep what was imported before CodaBox is told (as Odoo's own connectors
+        do, not inside tests, which roll back)."""
+        if self.env["account.move"]._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _fetch_result(self, lines, error, unauthorized=False):
+        values = {
+            "last_fetch": fields.Datetime.now(),
+            "last_fetch_summary": "\n".join(lines) or _("Nothing new."),
+            "last_error": error or False,
+        }
+        if unauthorized:
+            values["state"] = "error"
+        else:
+            values["last_contact"] = fields.Datetime.now()
+        self.write(values)

@@ -1,0 +1,395 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""CodaBox against a local stand-in of its API on loopback: connecting a company,
+bank statements in (each once, acknowledged after the import), sales invoices out
+(each once, checked first). Nothing here reaches the internet."""
+
+from datetime import date
+from decimal import Decimal
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.l10n_be_nl_einvoice.lib.coda_writer import Payment, write
+from odoo.addons.l10n_be_nl_einvoice.lib.ubl_validate import get_validator
+from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoCompanyCase
+
+from ..lib import client as client_module
+from ..models.codabox_connection import FETCH_LOCK
+from .fake_codabox import SOFTWARE_COMPANY, FakeCodaBox
+
+IBAN = "BE46063000000136"  # the demo company's bank account
+KBO = "0712345630"
+
+
+class CodaboxCase(DemoCompanyCase):
+    @classmethod
+    def setUpClass(cls):  # pylint: disable=invalid-name
+        super().setUpClass()
+        cls.fake = FakeCodaBox(page_size=2).start()
+        cls.addClassCleanup(cls.fake.stop)
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("codabox_connector.api_url", cls.fake.url)
+        params.set_param("codabox_connector.software_company", SOFTWARE_COMPANY)
+        cls.journal = cls.env["account.journal"].search(
+            [("company_id", "=", cls.company.id), ("type", "=", "sale")], limit=1
+        )
+        cls.journal.invoice_reference_model = "be"
+        cls.connection = cls.env["codabox.connection"]._for_company(cls.company)
+        cls.hour = cls.env["product.product"].search(
+            [("name", "=", "Workshop hour")], limit=1
+        )
+
+    def setUp(self):  # pylint: disable=invalid-name
+        super().setUp()
+        self.fake.offices.clear()
+        self.fake.registered.clear()
+        self.fake.clients.clear()
+        self.fake.faults.clear()
+        self.fake.requests.clear()
+        self.fake.uploads.clear()
+        self.fake.emailed_tokens.clear()
+        self.fake.add_office_client(KBO)
+
+    def connect(self):
+        username, password = self.fake.connect(KBO)
+        self.connection.sudo().write(
+            {
+                "username": username,
+                "password": password,
+                "vat": KBO,
+                "state": "connected",
+            }
+        )
+        return username
+
+    def invoice(self, price=100.0, day=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "journal_id": self.journal.id,
+                "invoice_date": day or fields.Date.context_today(self.env.user),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.hour.id, "quantity": 1, "price_unit": price}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @staticmethod
+    def ogm(move):
+        return "".join(c for c in move.payment_reference if c.isdigit())
+
+
+@tagged("post_install", "-at_install")
+class TestConnection(CodaboxCase):
+    def test_connecting_with_the_emailed_token(self):
+        wizard = self.env["codabox.connect.wizard"].create(
+            {"connection_id": self.connection.id}
+        )
+        self.assertEqual(wizard.vat, KBO)
+        wizard.action_request_token()
+        self.assertEqual(self.connection.state, "token")
+        self.assertEqual(wizard.step, "token")
+        ((vat, token),) = self.fake.emailed_tokens
+        self.assertEqual(vat, KBO)
+        wizard.token = token
+        wizard.action_confirm()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertEqual(self.connection.sudo().username, f"user-{KBO}")
+        self.assertEqual(self.connection.client_name, f"Client {KBO}")
+        self.assertTrue(self.connection.last_contact)
+        # The token worked once.
+        again = self.env["codabox.connect.wizard"].create(
+            {"connection_id": self.connection.id, "step": "token", "token": token}
+        )
+        with self.assertRaisesRegex(UserError, "already used"):
+            again.action_confirm()
+
+    def test_codabox_errors_read_as_what_to_do(self):
+        wizard = self.env["codabox.connect.wizard"].create(
+            {"connection_id": self.connection.id}
+        )
+        self.fake.offices.clear()
+        with self.assertRaisesRegex(UserError, "accounting office"):
+            wizard.action_request_token()
+        self.fake.add_office_client(KBO)
+        self.fake.connect(KBO)
+        with self.assertRaisesRegex(UserError, "revoke that connection in myCodaBox"):
+            wizard.action_request_token()
+        wizard.vat = "BE 123"
+        with self.assertRaisesRegex(UserError, "not a Belgian enterprise number"):
+            wizard.action_request_token()
+
+    def test_refused_credentials_and_a_changed_vat_number_show_on_the_connection(self):
+        self.connect()
+        self.connection.action_check()
+        self.assertEqual(self.connection.state, "connected")
+        self.connection.sudo().password = "old"
+        self.connection.action_check()
+        self.assertEqual(self.connection.state, "error")
+        self.assertIn(
+            "refuses the connection's credentials", self.connection.last_error
+        )
+        self.connect()
+        self.company.write({"vat": "BE0477472701", "company_registry": "0477472701"})
+        self.assertTrue(self.connection.vat_changed)
+        self.connection.action_check()
+        self.assertEqual(self.connection.state, "error")
+        self.assertIn("0477472701", self.connection.last_error)
+        self.assertIn("connect it again", self.connection.last_error)
+        self.assertEqual(self.connection._fetch(), (0, False))
+
+    def test_only_system_administrators_read_the_credentials(self):
+        self.connect()
+        manager = new_test_user(
+            self.env,
+            login="codabox_manager",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        connection = self.connection.with_user(manager)
+        self.assertEqual(connection.state, "connected")
+        with self.assertRaises(AccessError):
+            connection.read(["password"])
+        # Yet the manager can check the connection, which uses them.
+        connection.action_check()
+        self.assertEqual(connection.state, "connected")
+
+
+@tagged("post_install", "-at_install")
+class TestBankStatementsIn(CodaboxCase):
+    def coda(self, payments, sequence=1):
+        return write(IBAN, payments, sequence=sequence)
+
+    def test_each_coda_file_is_imported_once_then_acknowledged(self):
+        username = self.connect()
+        invoice = self.invoice(121.0)
+        day = date.today()
+        total = Decimal(str(invoice.amount_total))
+        self.fake.add_coda(
+            username,
+            self.coda([Payment(total, day, ogm=self.ogm(invoice))], 11),
+        )
+        self.fake.add_coda(username, self.coda([Payment(Decimal(5), day)], 12))
+        self.fake.add_coda(username, b"", model="soda")
+        # More than one page of the feed (two per call here).
+        self.fake.add_coda(username, self.coda([Payment(Decimal(7), day)], 13))
+        done, more = self.connection._fetch()
+        self.assertEqual((done, more), (4, False))
+        self.assertFalse(self.fake.pending(username), "all acknowledged")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        statements = self.env["account.bank.statement"].search(
+            [("journal_id.bank_account_id.sanitized_acc_number", "=", IBAN)]
+        )
+        self.assertEqual(len(statements.filtered("einvoice_import_identity")), 3)
+        self.assertIn(
+            "1 invoice(s) paid by reference", self.connection.last_fetch_summary
+        )
+        self.assertIn("soda", self.connection.last_fetch_summary)
+        self.assertFalse(self.connection.last_error)
+        self.assertEqual(self.connection._fetch(), (0, False))
+
+    def test_a_file_that_cannot_be_imported_stays_in_the_feed_visibly(self):
+        username = self.connect()
+        good = self.fake.add_coda(
+            username, self.coda([Payment(Decimal(5), date.today())], 21)
+        )
+        bad = self.fake.add_coda(username, b"0000 not a CODA file\r\n" * 3)
+        done, _more = self.connection._fetch()
+        self.assertEqual(done, 1)
+        self.assertEqual([e["feed_index"] for e in self.fake.pending(username)], [bad])
+        self.assertNotIn(good, [e["feed_index"] for e in self.fake.pending(username)])
+        self.assertIn("BE68539007547034", self.connection.last_error)
+        self.assertIn("line", self.connection.last_error)
+
+    def test_an_unknown_account_waits_in_the_feed(self):
+        username = self.connect()
+        self.fake.add_coda(
+            username,
+            write("BE68539007547034", [Payment(Decimal(5), date.today())]),
+        )
+        self.assertEqual(self.connection._fetch(), (0, False))
+        self.assertEqual(len(self.fake.pending(username)), 1)
+        self.assertIn("no bank journal", self.connection.last_error)
+
+    def test_a_lost_acknowledgement_imports_nothing_twice(self):
+        username = self.connect()
+        self.fake.add_coda(username, self.coda([Payment(Decimal(9), date.today())], 31))
+        for _i in range(4):  # more than the client's retries
+            self.fake.fault("PUT", "/delivery/feed/", "drop")
+        with patch.object(client_module.time, "sleep"):
+            self.assertEqual(self.connection._fetch(), (0, False))
+        self.assertIn("cannot be reached", self.connection.last_error)
+        self.assertEqual(len(self.fake.pending(username)), 1)
+        # The next run gets the same file: the import knows it, CodaBox is told.
+        self.assertEqual(self.connection._fetch(), (1, False))
+        self.assertIn("imported before", self.connection.last_fetch_summary)
+        self.assertFalse(self.fake.pending(username))
+
+    def test_a_run_already_going_on_is_left_alone(self):
+        username = self.connect()
+        self.fake.add_coda(username, self.coda([Payment(Decimal(3), date.today())], 41))
+        with self.env.registry.cursor() as other:
+            other.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [FETCH_LOCK, self.connection.id]
+            )
+            try:
+                self.assertEqual(self.connection._fetch(), (0, False))
+                self.assertFalse(self.fake.requests)
+            finally:
+                other.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)",
+                    [FETCH_LOCK, self.connection.id],
+                )
+        self.assertEqual(self.connection._fetch(), (1, False))
+
+    def test_the_cron_fetches_every_connected_company(self):
+        username = self.connect()
+        self.fake.add_coda(username, self.coda([Payment(Decimal(4), date.today())], 51))
+        self.env["codabox.connection"]._cron_fetch()
+        self.assertFalse(self.fake.pending(username))
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicesOut(CodaboxCase):
+    def test_an_invoice_goes_once_as_valid_ublbe_with_its_pdf(self):
+        self.connect()
+        move = self.invoice()
+        result = move.codabox_send()
+        self.assertEqual(result["sent"], move.ids)
+        ((_user, filename, content),) = self.fake.uploads
+        self.assertEqual(filename, move._get_invoice_report_filename(extension="xml"))
+        self.assertIn(move.name.encode(), content)
+        self.assertIn(b"EmbeddedDocumentBinaryObject", content)
+        report = get_validator(move._einvoice_rules_dir()).validate(content, "ublbe")
+        self.assertTrue(report.valid, report.fatal)
+        transmission = move.einvoice_transmission_ids.filtered(
+            lambda t: t.channel == "codabox"
+        )
+        self.assertEqual(transmission.state, "sent")
+        self.assertTrue(transmission.external_id)
+        self.assertIn("through CodaBox", move.message_ids[0].body)
+        again = move.codabox_send()
+        self.assertIn("already sent to CodaBox", again["skipped"][0]["reason"])
+        self.assertEqual(len(self.fake.uploads), 1)
+
+    def test_a_lost_answer_is_not_sent_again_without_a_reason(self):
+        self.connect()
+        move = self.invoice()
+        self.fake.fault("POST", "/delivery/sales-invoice/", "drop")
+        result = move.codabox_send()
+        self.assertIn("answer was lost", result["failed"][0]["reason"])
+        transmission = move.einvoice_transmission_ids.filtered(
+            lambda t: t.channel == "codabox"
+        )
+        self.assertTrue(transmission.codabox_outcome_unknown)
+        self.assertIn("answer was lost", move.codabox_send()["skipped"][0]["reason"])
+        wizard = self.env["einvoice.transmission.resend"].create(
+            {"transmission_id": transmission.id, "reason": "Not in CodaBox (checked)"}
+        )
+        wizard.action_resend()
+        self.assertEqual(len(self.fake.uploads), 1)
+        self.assertEqual(
+            move.einvoice_transmission_ids.filtered(
+                lambda t: t.channel == "codabox" and t.resend_number == 1
+            ).state,
+            "sent",
+        )
+
+    def test_an_unavailable_codabox_fails_visibly_and_the_next_try_sends(self):
+        self.connect()
+        move = self.invoice()
+        self.fake.fault("POST", "/delivery/sales-invoice/", 503)
+        result = move.codabox_send()
+        self.assertTrue(result["failed"])
+        # A 503 answer may come after CodaBox took it: not repeated on its own.
+        transmission = move.einvoice_transmission_ids.filtered(
+            lambda t: t.channel == "codabox"
+        )
+        self.assertTrue(transmission.codabox_outcome_unknown)
+        self.connection.sudo().password = "wrong"
+        other = self.invoice()
+        result = other.codabox_send()
+        self.assertIn(
+            "refuses the connection's credentials", result["failed"][0]["reason"]
+        )
+        self.assertEqual(self.connection.state, "error")
+        self.connect()
+        self.assertEqual(other.codabox_send()["sent"], other.ids)
+
+    def test_the_period_lists_the_unsent_invoices_of_this_year_oldest_first(self):
+        self.connect()
+        today = fields.Date.context_today(self.env.user)
+        first = self.invoice(day=today.replace(day=1))
+        second = self.invoice(day=today)
+        first.codabox_send()
+        later = self.invoice(day=today.replace(day=1))
+        wizard = self.env["codabox.send.wizard"].create({})
+        self.assertEqual(wizard.date_from, today.replace(month=1, day=1))
+        listed = wizard.move_ids
+        self.assertNotIn(first, listed)
+        self.assertIn(later, listed)
+        self.assertIn(second, listed)
+        self.assertEqual(
+            listed.ids, listed.sorted(lambda m: (m.invoice_date, m.name)).ids
+        )
+        wizard.action_send()
+        # Each one tried once, oldest first; one the rules refuse stays to fix.
+        outcome = {
+            t.move_id: t.state
+            for t in self.env["einvoice.transmission"].search(
+                [("channel", "=", "codabox"), ("move_id", "in", listed.ids)]
+            )
+        }
+        self.assertEqual(set(outcome), set(listed))
+        self.assertEqual(outcome[later], "sent")
+        self.assertEqual(outcome[second], "sent")
+        uploaded = [name for _user, name, _content in self.fake.uploads]
+        self.assertEqual(
+            uploaded[1:],
+            [
+                m._get_invoice_report_filename(extension="xml")
+                for m in listed
+                if outcome[m] == "sent"
+            ],
+        )
+        failed = [m for m in listed if outcome[m] != "sent"]
+        self.assertEqual(
+            self.env["codabox.send.wizard"].create({}).move_ids.ids,
+            [m.id for m in failed],
+        )
+        wizard.date_from = today.replace(year=today.year - 1)
+        with self.assertRaisesRegex(UserError, "current calendar year"):
+            wizard.action_send()
+
+    def test_a_company_without_a_connection_is_told(self):
+        move = self.invoice()
+        result = move.codabox_send()
+        self.assertIn("not connected to CodaBox", result["skipped"][0]["reason"])
+        self.assertFalse(self.fake.requests)
+
+
+@tagged("post_install", "-at_install")
+class TestNeutralize(CodaboxCase):
+    def test_a_neutralized_copy_does_not_talk_to_codabox(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        self.connect()
+        self.env.flush_all()
+        for query in get_neutralization_queries(["codabox_connector"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.connection.fetch_enabled)
+        self.assertIn(
+            "sandbox",
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("codabox_connector.api_url"),
+        )

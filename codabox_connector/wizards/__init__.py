@@ -1,0 +1,2 @@
+from . import codabox_connect_wizard
+from . import codabox_send_wizard
