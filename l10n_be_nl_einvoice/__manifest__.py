@@ -23,10 +23,12 @@
         "wizards/einvoice_statement_import_views.xml",
         "wizards/einvoice_transmission_resend_views.xml",
         "views/einvoice_transmission_views.xml",
+        "views/einvoice_legal_rate_views.xml",
         "report/numbering_audit_report.xml",
         "report/external_layout.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
+        "data/legal_rates.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

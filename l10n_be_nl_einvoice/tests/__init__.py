@@ -5,3 +5,4 @@ from . import test_numbering
 from . import test_numbering_concurrency
 from . import test_numbering_audit
 from . import test_ubl_check
+from . import test_late_interest
