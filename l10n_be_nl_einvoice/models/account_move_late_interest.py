@@ -58,6 +58,11 @@ class AccountMove(models.Model):
         if day <= due or self.currency_id.is_zero(self.amount_residual):
             return result
         periods = self.env["einvoice.legal.rate"]._periods(country, kind)
+        contract = self.company_id.einvoice_contract_rate
+        if business and contract:
+            # The rate agreed in the company's terms replaces the statutory one.
+            periods = [li.RatePeriod(due, Decimal(f"{contract:.4f}"))]
+            result["kind"] = "contract"
         try:
             interest = li.late_interest(
                 Decimal(str(self.amount_total)),

@@ -5,6 +5,15 @@ from odoo import api, fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    einvoice_reminder_auto = fields.Boolean(
+        related="company_id.einvoice_reminder_auto", readonly=False
+    )
+    einvoice_reminder_consumer_charges = fields.Boolean(
+        related="company_id.einvoice_reminder_consumer_charges", readonly=False
+    )
+    einvoice_contract_rate = fields.Float(
+        related="company_id.einvoice_contract_rate", readonly=False
+    )
     einvoice_ubl_profile = fields.Selection(
         related="company_id.einvoice_ubl_profile", readonly=False
     )

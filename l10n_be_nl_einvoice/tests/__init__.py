@@ -6,3 +6,4 @@ from . import test_numbering_concurrency
 from . import test_numbering_audit
 from . import test_ubl_check
 from . import test_late_interest
+from . import test_reminders

@@ -1,0 +1,609 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from decimal import Decimal
+
+from psycopg2 import errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import late_interest as li
+
+_logger = logging.getLogger(__name__)
+
+# Reminders sent at once by a run; more go to the background.
+SEND_NOW = 20
+# Reminders rendered and handed to the mail queue per cron call.
+CHUNK = 50
+
+
+class EinvoiceReminderLevel(models.Model):
+    """A step of a company's reminders: how long after the due date, which e-mail,
+    whether interest and costs are claimed and the invoices attached."""
+
+    _name = "einvoice.reminder.level"
+    _description = "Payment reminder level"
+    _order = "company_id, sequence, delay_days, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    delay_days = fields.Integer(
+        string="Days after the due date",
+        required=True,
+        help="An invoice reaches this level this many days after its due date, "
+        "once the level before was sent.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail",
+        domain=[("model", "=", "einvoice.reminder")],
+        help="Written in the customer's language. Empty: the standard reminder.",
+    )
+    formal_notice = fields.Boolean(
+        string="Formal notice",
+        help="The reminder is a formal notice (ingebrekestelling, mise en demeure).",
+    )
+    charge_interest = fields.Boolean(string="Claim interest")
+    charge_fees = fields.Boolean(string="Claim recovery costs")
+    attach_invoices = fields.Boolean(string="Attach the invoices")
+
+    _sql_constraints = [
+        (
+            "delay_not_negative",
+            "CHECK (delay_days >= 0)",
+            "A reminder level cannot come before the due date.",
+        )
+    ]
+
+    @api.model
+    def _default_levels(self, env):
+        """The default levels, named in `env`'s language."""
+        return [
+            {"sequence": 10, "name": env._("Friendly reminder"), "delay_days": 7},
+            {
+                "sequence": 20,
+                "name": env._("Formal notice"),
+                "delay_days": 21,
+                "formal_notice": True,
+                "charge_interest": True,
+                "charge_fees": True,
+            },
+            {
+                "sequence": 30,
+                "name": env._("Last notice"),
+                "delay_days": 35,
+                "formal_notice": True,
+                "charge_interest": True,
+                "charge_fees": True,
+                "attach_invoices": True,
+            },
+        ]
+
+    @api.model
+    def _ensure_defaults(self, companies):
+        """Three levels for each company that has none: a friendly reminder, a
+        formal notice with interest and costs, a last notice with the invoices;
+        named in every installed language."""
+        model = self.sudo().with_context(lang="en_US")
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for company in companies:
+            if model.search_count([("company_id", "=", company.id)]):
+                continue
+            levels = model.create(
+                [
+                    dict(values, company_id=company.id)
+                    for values in self._default_levels(model.env)
+                ]
+            )
+            for lang in langs:
+                if lang == "en_US":
+                    continue
+                translated = model.with_context(lang=lang)
+                for level, values in zip(
+                    levels, self._default_levels(translated.env), strict=True
+                ):
+                    level.with_context(lang=lang).name = values["name"]
+
+    @api.model
+    def _ensure_defaults_all(self):
+        self._ensure_defaults(self.env["res.company"].sudo().search([]))
+
+    def _template(self):
+        self.ensure_one()
+        return self.mail_template_id or self.env.ref(
+            "l10n_be_nl_einvoice.mail_template_einvoice_reminder"
+        )
+
+
+class EinvoiceReminder(models.Model):
+    """One reminder to one customer: its overdue invoices that reach a new level,
+    with the interest and costs due on the day, sent once through the ledger."""
+
+    _name = "einvoice.reminder"
+    _description = "Payment reminder"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    level_id = fields.Many2one(
+        "einvoice.reminder.level", required=True, readonly=True, ondelete="restrict"
+    )
+    date = fields.Date(required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.One2many("einvoice.reminder.line", "reminder_id", readonly=True)
+    open_amount = fields.Monetary(readonly=True)
+    interest = fields.Monetary(readonly=True)
+    fees = fields.Monetary(string="Costs", readonly=True)
+    total = fields.Monetary(string="To pay", readonly=True)
+    email_to = fields.Char(string="Recipient", readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "To send"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    note = fields.Text(readonly=True, help="What the law required of this reminder.")
+    transmission_ids = fields.One2many(
+        "einvoice.transmission",
+        "res_id",
+        domain=[("res_model", "=", "einvoice.reminder")],
+        readonly=True,
+    )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_name(self):
+        for reminder in self:
+            reminder.name = " – ".join(
+                str(part)
+                for part in (
+                    reminder.level_id.name,
+                    reminder.partner_id.display_name,
+                    reminder.date,
+                )
+                if part
+            )
+
+    # -- what is due ---------------------------------------------------------------
+
+    @api.model
+    def _proposals(self, company, day):
+        """What a run on `day` would send for `company`: one dict per customer, with
+        the level and the lines (one per invoice reaching a new level)."""
+        self.env["einvoice.reminder.level"]._ensure_defaults(company)
+        levels = self.env["einvoice.reminder.level"].search(
+            [("company_id", "=", company.id)]
+        )
+        invoices = self.env["account.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", day),
+                ("einvoice_reminder_hold", "=", False),
+                ("commercial_partner_id.einvoice_reminder_exclude", "=", False),
+            ],
+            order="invoice_date_due, id",
+        )
+        reached = self._reached(invoices)
+        proposals = {}
+        for invoice in invoices:
+            level = self._next_level(invoice, levels, day, reached.get(invoice.id, ()))
+            if not level:
+                continue
+            partner = invoice.commercial_partner_id
+            proposal = proposals.setdefault(
+                partner.id, {"partner": partner, "level": level, "lines": []}
+            )
+            if level.sequence > proposal["level"].sequence:
+                proposal["level"] = level
+            proposal["lines"].append(self._line_values(invoice, level, day))
+        return list(proposals.values())
+
+    @api.model
+    def _reached(self, invoices):
+        """The levels each invoice already had, from the reminder lines."""
+        reached = {}
+        for row in (
+            self.env["einvoice.reminder.line"]
+            .sudo()
+            .search_read([("move_id", "in", invoices.ids)], ["move_id", "level_id"])
+        ):
+            reached.setdefault(row["move_id"][0], set()).add(row["level_id"][0])
+        return reached
+
+    @api.model
+    def _next_level(self, invoice, levels, day, reached):
+        """The first level `invoice` has not had, if its delay has passed."""
+        days_late = (day - invoice.invoice_date_due).days
+        for level in levels.sorted(lambda lv: (lv.sequence, lv.delay_days, lv.id)):
+            if level.id in reached:
+                continue
+            return level if days_late >= level.delay_days else None
+        return None
+
+    @api.model
+    def _line_values(self, invoice, level, day):
+        """The figures of one invoice at `level` on `day`: interest and costs only
+        where the level claims them and the law allows them yet."""
+        figures = invoice._einvoice_late_figures(day)
+        interest = Decimal(str(figures["interest"])) if level.charge_interest else 0
+        fees = Decimal(str(figures["compensation"])) if level.charge_fees else 0
+        note = figures["problem"] or ""
+        if figures["kind"] == "legal":
+            interest, fees, note = self._consumer_charges(invoice, level, day, figures)
+        return {
+            "move_id": invoice.id,
+            "level_id": level.id,
+            "open_amount": invoice.amount_residual,
+            "days_late": figures["days_late"],
+            "interest": float(interest),
+            "fees": float(fees),
+            "note": note or False,
+        }
+
+    @api.model
+    def _consumer_charges(self, invoice, level, day, figures):
+        """A consumer pays nothing for the first reminder, and interest and costs
+        only after the waiting period the law sets after it (Belgium: book XIX of
+        the Code of Economic Law; the Netherlands: the 14-day letter), and only when
+        the company claims them from consumers."""
+        company = invoice.company_id
+        first = invoice.einvoice_reminder_first_date
+        country = company.account_fiscal_country_id.code
+        if not company.einvoice_reminder_consumer_charges:
+            return 0, 0, _("no interest or costs claimed from consumers")
+        if not first:
+            return 0, 0, _("first reminder: free of charge")
+        if country == "BE":
+            allowed = li.be_consumer_costs_from(first, electronic=True)
+        else:
+            allowed = li.nl_consumer_costs_from(first)
+        if day < allowed:
+            return (
+                0,
+                0,
+                _(
+                    "interest and costs only from %(day)s (waiting period after the "
+                    "first reminder)",
+                    day=allowed,
+                ),
+            )
+        open_amount = Decimal(str(invoice.amount_residual))
+        interest = Decimal(str(figures["interest"])) if level.charge_interest else 0
+        fees = 0
+        if level.charge_fees:
+            fees = (
+                li.be_consumer_damages_cap(open_amount)
+                if country == "BE"
+                else li.nl_collection_costs(open_amount)
+            )
+        return interest, fees, figures["problem"] or ""
+
+    # -- running -------------------------------------------------------------------
+
+    @api.model
+    def run_reminders(self, company_id=None, date=None, partner_ids=None):
+        """Run the reminders of a company (XML-RPC): create one reminder per customer
+        with invoices reaching a new level on `date` (today), and send them: a few
+        at once, more in the background. Returns ``{"reminder_ids", "queued",
+        "sent", "failed"}``. A run started twice sends nothing twice: each invoice
+        has each level once (a database constraint)."""
+        company = (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company
+        )
+        day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        reminders = self.browse()
+        for proposal in self._proposals(company, day):
+            if partner_ids and proposal["partner"].id not in partner_ids:
+                continue
+            reminders |= self._create_from(company, day, proposal)
+        if len(reminders) > SEND_NOW:
+            self.env.ref(
+                "l10n_be_nl_einvoice.ir_cron_einvoice_reminder_send"
+            )._trigger()
+        else:
+            reminders._send()
+        return {
+            "reminder_ids": reminders.ids,
+            "queued": reminders.filtered(lambda r: r.state == "queued").ids,
+            "sent": reminders.filtered(lambda r: r.state == "sent").ids,
+            "failed": reminders.filtered(lambda r: r.state == "failed").ids,
+        }
+
+    @api.model
+    def _create_from(self, company, day, proposal):
+        lines = proposal["lines"]
+        money = company.currency_id.round
+        open_amount = money(sum(line["open_amount"] for line in lines))
+        interest = money(sum(line["interest"] for line in lines))
+        fees = money(sum(line["fees"] for line in lines))
+        partner = proposal["partner"]
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo().create(
+                    {
+                        "company_id": company.id,
+                        "partner_id": partner.id,
+                        "level_id": proposal["level"].id,
+                        "date": day,
+                        "open_amount": open_amount,
+                        "interest": interest,
+                        "fees": fees,
+                        "total": money(open_amount + interest + fees),
+                        "email_to": partner._einvoice_reminder_recipients(),
+                        "note": self.with_context(lang=partner.lang)._legal_note(
+                            company, partner, open_amount
+                        ),
+                        "line_ids": [fields.Command.create(line) for line in lines],
+                    }
+                )
+        except errors.UniqueViolation:
+            # Another run reminded these invoices at this level a moment ago.
+            _logger.info("reminder of %s already made by another run", partner.id)
+            return self.browse()
+
+    @api.model
+    def _legal_note(self, company, partner, open_amount):
+        """What the law has a reminder say, in the customer's language (the
+        context's): to a business, the statutory interest and compensation; to a
+        consumer, the free first reminder, the term to pay and what may be claimed
+        after it (Belgium: book XIX of the Code of Economic Law; the Netherlands:
+        the 14-day letter of art. 6:96 lid 6 BW)."""
+        country = company.account_fiscal_country_id.code
+        amount = Decimal(str(open_amount))
+        if partner.is_company:
+            if country == "NL":
+                return _(
+                    "Statutory commercial interest (art. 6:119a of the Dutch Civil "
+                    "Code) is due from the day after the due date, with collection "
+                    "costs of at least EUR 40 (art. 6:96)."
+                )
+            return _(
+                "Under the law of 2 August 2002 on late payment in commercial "
+                "transactions, interest at the statutory rate is due from the day "
+                "after the due date, without notice, with a fixed compensation of "
+                "EUR 40 per invoice."
+            )
+        charges = company.einvoice_reminder_consumer_charges
+        if country == "NL":
+            text = _(
+                "Please pay within 14 days from the day after you receive this "
+                "reminder."
+            )
+            if charges:
+                text += " " + _(
+                    "If you do not, collection costs of %(costs)s will be due.",
+                    costs=li.nl_collection_costs(amount),
+                )
+            return text
+        text = _("Please pay within 14 days.")
+        if charges:
+            text += " " + _(
+                "If the amount is not paid by then, interest at the legal rate and "
+                "damages of at most %(cap)s may be claimed.",
+                cap=li.be_consumer_damages_cap(amount),
+            )
+        return text
+
+    @api.model
+    def _cron_send(self):
+        """Send the next chunk of queued reminders (several workers share them)."""
+        self.flush_model()
+        self.env.cr.execute(
+            "SELECT id FROM einvoice_reminder WHERE state = 'queued' ORDER BY id "
+            "LIMIT %s FOR UPDATE SKIP LOCKED",
+            [CHUNK],
+        )
+        reminders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        reminders._send()
+        remaining = self.search_count([("state", "=", "queued")])
+        self.env["ir.cron"]._notify_progress(done=len(reminders), remaining=remaining)
+
+    @api.model
+    def _cron_run(self):
+        """The companies that asked for it get their reminders run every day."""
+        for company in self.env["res.company"].search(
+            [("einvoice_reminder_auto", "=", True)]
+        ):
+            self.with_company(company).run_reminders(company.id)
+
+    # -- sending -------------------------------------------------------------------
+
+    def _send(self):
+        ledger = self.env["einvoice.transmission"]
+        for reminder in self.filtered(lambda r: r.state == "queued"):
+            if reminder._paid_since():
+                continue
+            transmission = ledger._open(
+                reminder, "email", kind="reminder", scheduled_at=fields.Datetime.now()
+            )
+            if transmission.state in ("sending", "sent"):
+                reminder.state = "sent"
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    reminder._deliver(transmission)
+            except UserError as error:
+                reminder.state = "failed"
+                transmission.write(
+                    {
+                        "state": "failed",
+                        "attempts": transmission.attempts + 1,
+                        "last_error": str(error),
+                    }
+                )
+        if self:
+            ledger._wake_mail_queue()
+
+    def _paid_since(self):
+        """An invoice of a queued reminder was paid (a bank import, a credit note)
+        or put on hold before it went: the reminder is cancelled and its other
+        invoices are free for the next run."""
+        self.ensure_one()
+        changed = self.line_ids.move_id.filtered(
+            lambda m: (
+                m.payment_state in ("paid", "in_payment", "reversed")
+                or m.einvoice_reminder_hold
+            )
+        )
+        if not changed:
+            return False
+        self.write(
+            {
+                "state": "cancelled",
+                "note": _(
+                    "Not sent: %(invoices)s paid or put on hold in the meantime.",
+                    invoices=", ".join(changed.mapped("name")),
+                ),
+            }
+        )
+        self.line_ids.unlink()
+        return True
+
+    def _deliver(self, transmission):
+        self.ensure_one()
+        if not self.email_to:
+            raise UserError(
+                _(
+                    "%(customer)s has no e-mail address for reminders.",
+                    customer=self.partner_id.display_name,
+                )
+            )
+        report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
+        pdf, _type = report._render_qweb_pdf(
+            "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
+        )
+        attachment_model = self.env["ir.attachment"].sudo()
+        attachments = attachment_model.create(
+            {
+                "name": f"{self.name}.pdf".replace("/", "_"),
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        if self.level_id.attach_invoices:
+            for line in self.line_ids:
+                if line.move_id.invoice_pdf_report_id:
+                    attachments |= line.move_id.invoice_pdf_report_id
+        template = self.level_id._template()
+        lang = template._render_lang(self.ids)[self.id]
+        template = template.with_context(lang=lang)
+        subject = template._render_field("subject", self.ids)[self.id] or self.name
+        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+        email_from = self.company_id.email_formatted or self.env.user.email_formatted
+        message = self.with_context(mail_notify_force_send=False).message_post(
+            body=body,
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=attachments.ids,
+            email_from=email_from,
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "mail_message_id": message.id,
+                    "email_to": self.email_to,
+                    "body_html": body,
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+        )
+        transmission.sudo().write(
+            {
+                "state": "sending",
+                "recipients": self.email_to,
+                "formats": "PDF",
+                "attempts": transmission.attempts + 1,
+                "mail_id": mail.id,
+                "external_id": message.message_id,
+                "attachment_ids": [fields.Command.set(attachments.ids)],
+                "last_error": False,
+            }
+        )
+        self.state = "sent"
+        for line in self.line_ids:
+            move = line.move_id.sudo()
+            move.write(
+                {
+                    "einvoice_reminder_level_id": line.level_id.id,
+                    "einvoice_reminder_date": self.date,
+                    "einvoice_reminder_first_date": move.einvoice_reminder_first_date
+                    or self.date,
+                }
+            )
+            move.with_context(no_new_invoice=True).message_post(
+                body=_(
+                    "%(level)s sent to %(recipient)s on %(date)s.",
+                    level=self.level_id.name,
+                    recipient=self.email_to,
+                    date=self.date,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.partner_id.message_post(
+            body=_(
+                "%(level)s sent on %(date)s: %(count)s invoice(s), %(total)s to pay.",
+                level=self.level_id.name,
+                date=self.date,
+                count=len(self.line_ids),
+                total=self.total,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+
+class EinvoiceReminderLine(models.Model):
+    _name = "einvoice.reminder.line"
+    _description = "Invoice in a payment reminder"
+    _order = "id"
+
+    reminder_id = fields.Many2one(
+        "einvoice.reminder", required=True, ondelete="cascade", index=True
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, index=True, ondelete="cascade"
+    )
+    level_id = fields.Many2one(
+        "einvoice.reminder.level", required=True, ondelete="restrict"
+    )
+    currency_id = fields.Many2one(related="reminder_id.currency_id")
+    invoice_date = fields.Date(related="move_id.invoice_date")
+    due_date = fields.Date(related="move_id.invoice_date_due")
+    payment_reference = fields.Char(related="move_id.payment_reference")
+    open_amount = fields.Monetary()
+    days_late = fields.Integer()
+    interest = fields.Monetary()
+    fees = fields.Monetary(string="Costs")
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "einvoice_reminder_line_once_per_level",
+            "unique(move_id, level_id)",
+            "This invoice was already reminded at this level.",
+        )
+    ]

@@ -1,0 +1,237 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Payment reminders: levels after the due date, statutory interest and costs, the
+consumer rules, each level once per invoice, e-mailed through the ledger."""
+
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from ..models import einvoice_reminder as reminder_module
+from .common import DemoCompanyCase, deliver_mails, start_loopback_smtp
+
+
+@tagged("post_install", "-at_install")
+class TestReminders(DemoCompanyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.inbox = start_loopback_smtp(cls)
+        cls.hour = cls.env["product.product"].search(
+            [("name", "=", "Workshop hour")], limit=1
+        )
+        cls.customer.einvoice_invoice_email = "fin@bakkerij-janssens.be"
+        cls.reminders = cls.env["einvoice.reminder"]
+        # The demo invoices are not part of these runs.
+        cls.env["account.move"].search(
+            [("company_id", "=", cls.company.id), ("move_type", "=", "out_invoice")]
+        ).einvoice_reminder_hold = True
+
+    def setUp(self):
+        super().setUp()
+        self.inbox.messages.clear()
+
+    def invoice(self, partner=None, due="2025-10-01"):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or self.customer).id,
+                "invoice_date": fields.Date.to_date("2025-09-01"),
+                "invoice_date_due": fields.Date.to_date(due),
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.hour.id, "quantity": 2, "price_unit": 85}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def run_on(self, day):
+        return self.reminders.run_reminders(self.company.id, day)
+
+    def test_each_level_goes_once_with_the_statutory_interest_and_compensation(self):
+        move = self.invoice()
+        self.assertFalse(self.run_on("2025-10-05")["reminder_ids"], "4 days late")
+        first = self.reminders.browse(self.run_on("2025-10-10")["reminder_ids"])
+        self.assertEqual(first.level_id.name, "Friendly reminder")
+        self.assertEqual((first.interest, first.fees), (0, 0))
+        self.assertEqual(first.state, "sent")
+        self.assertEqual(move.einvoice_reminder_level_id, first.level_id)
+        self.assertEqual(str(move.einvoice_reminder_first_date), "2025-10-10")
+        transmission = first.transmission_ids
+        self.assertEqual(
+            (transmission.kind, transmission.state), ("reminder", "sending")
+        )
+        deliver_mails(transmission.mail_id)
+        ((recipients, message),) = self.inbox.messages
+        self.assertEqual(recipients, ["fin@bakkerij-janssens.be"])
+        self.assertIn("Friendly reminder", message["Subject"])
+        self.assertTrue(
+            any(
+                part.get_filename().endswith(".pdf")
+                for part in message.iter_attachments()
+            )
+        )
+        # The same day again: nothing new.
+        self.assertFalse(self.run_on("2025-10-10")["reminder_ids"])
+        second = self.reminders.browse(self.run_on("2025-10-25")["reminder_ids"])
+        self.assertEqual(second.level_id.name, "Formal notice")
+        # 24 days at 10.5 % on 205.70, and EUR 40 (law of 2 August 2002)
+        self.assertEqual(second.interest, 1.42)
+        self.assertEqual(second.fees, 40.0)
+        self.assertEqual(second.total, 247.12)
+        self.assertIn("law of 2 August 2002", second.note)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "l10n_be_nl_einvoice.action_report_einvoice_reminder", second.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn(move.name, html)
+        self.assertIn(move.payment_reference, html)
+        self.assertIn("law of 2 August 2002", html)
+        third = self.reminders.browse(self.run_on("2025-11-10")["reminder_ids"])
+        self.assertEqual(third.level_id.name, "Last notice")
+        self.assertFalse(
+            self.run_on("2025-12-31")["reminder_ids"], "no level after the last"
+        )
+
+    def test_paid_held_and_excluded_are_never_reminded(self):
+        paid, held = self.invoice(), self.invoice()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({"payment_date": fields.Date.to_date("2025-10-03")})._create_payments()
+        held.einvoice_reminder_hold = True
+        self.assertFalse(self.run_on("2025-10-10")["reminder_ids"])
+        held.einvoice_reminder_hold = False
+        self.customer.einvoice_reminder_exclude = True
+        self.assertFalse(self.run_on("2025-10-10")["reminder_ids"])
+
+    def test_a_consumer_gets_the_first_reminder_free_then_charges_after_the_wait(self):
+        self.company.einvoice_reminder_consumer_charges = True
+        person = self.env["res.partner"].create(
+            {
+                "name": "Jan Peeters",
+                "is_company": False,
+                "email": "jan@peeters.example",
+                "country_id": self.env.ref("base.be").id,
+            }
+        )
+        self.invoice(partner=person)
+        first = self.reminders.browse(self.run_on("2025-10-10")["reminder_ids"])
+        self.assertIn("Please pay within 14 days.", first.note)
+        self.assertIn("at most", first.note)
+        # Formal notice due on 22 October, but the wait after the first reminder
+        # (sent by e-mail on 10 October) ends on 25 October.
+        early = self.reminders.browse(self.run_on("2025-10-23")["reminder_ids"])
+        self.assertEqual((early.interest, early.fees), (0, 0))
+        self.assertIn("2025-10-25", early.line_ids.note)
+        self.company.einvoice_reminder_consumer_charges = False
+        later = self.reminders.browse(self.run_on("2025-11-10")["reminder_ids"])
+        self.assertEqual((later.interest, later.fees), (0, 0))
+
+    def test_consumer_charges_within_the_legal_caps(self):
+        self.company.einvoice_reminder_consumer_charges = True
+        person = self.env["res.partner"].create(
+            {"name": "An Maes", "is_company": False, "email": "an@maes.example"}
+        )
+        self.invoice(partner=person)
+        self.run_on("2025-10-10")
+        # E-mailed on 10 October: the 14 days start on the 11th, costs from the 25th.
+        reminder = self.reminders.browse(self.run_on("2025-10-25")["reminder_ids"])
+        # Book XIX: 30 + 10 % of (205.70 - 150)
+        self.assertEqual(reminder.fees, 35.57)
+        # 24 days at the 2025 legal rate, 4.5 %
+        self.assertEqual(reminder.interest, 0.61)
+
+    def test_a_second_run_for_the_same_level_makes_nothing(self):
+        self.invoice()
+        day = fields.Date.to_date("2025-10-10")
+        (proposal,) = self.reminders._proposals(self.company, day)
+        self.assertTrue(self.reminders._create_from(self.company, day, proposal))
+        self.assertFalse(self.reminders._create_from(self.company, day, proposal))
+
+    def test_the_run_screen_previews_and_sends_the_selection(self):
+        self.invoice()
+        other = self.invoice(
+            partner=self.env["res.partner"].search(
+                [("name", "=", "Brasserie du Parc SRL")], limit=1
+            )
+        )
+        other.partner_id.email = "compta@brasserie.example"
+        run = self.env["einvoice.reminder.run"].create({"date": "2025-10-10"})
+        self.assertEqual(len(run.line_ids), 2)
+        self.assertEqual(run.line_ids.level_id.name, "Friendly reminder")
+        run.line_ids.filtered(
+            lambda x: x.partner_id == other.partner_id
+        ).selected = False
+        run.action_send()
+        sent = self.reminders.search([("company_id", "=", self.company.id)])
+        self.assertEqual(sent.partner_id, self.customer)
+
+    def test_interest_and_costs_are_invoiced_in_the_legal_series(self):
+        move = self.invoice()
+        (charge_id,) = move.einvoice_charge_late("2025-10-25")
+        charge = self.env["account.move"].browse(charge_id)
+        self.assertEqual(charge.partner_id, self.customer)
+        self.assertEqual(charge.invoice_line_ids.mapped("price_unit"), [1.42, 40.0])
+        self.assertFalse(charge.invoice_line_ids.tax_ids)
+        self.assertIn(move.name, charge.invoice_line_ids[0].name)
+        charge.action_post()
+        self.assertTrue(charge.einvoice_number)
+
+    def test_many_go_in_the_background_and_a_payment_meanwhile_cancels_one(self):
+        paid, open_ = (
+            self.invoice(),
+            self.invoice(
+                partner=self.env["res.partner"].search(
+                    [("name", "=", "Brasserie du Parc SRL")], limit=1
+                )
+            ),
+        )
+        open_.partner_id.email = "compta@brasserie.example"
+        with patch.object(reminder_module, "SEND_NOW", 0):
+            result = self.run_on("2025-10-10")
+        self.assertEqual(len(result["queued"]), 2)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({"payment_date": fields.Date.to_date("2025-10-11")})._create_payments()
+        self.reminders._cron_send()
+        states = {
+            r.partner_id: r.state for r in self.reminders.browse(result["reminder_ids"])
+        }
+        self.assertEqual(states[self.customer], "cancelled")
+        self.assertEqual(states[open_.partner_id], "sent")
+        self.assertFalse(paid.einvoice_reminder_level_id)
+
+    def test_an_agreed_rate_replaces_the_statutory_one_for_businesses(self):
+        self.company.einvoice_contract_rate = 12.0
+        move = self.invoice()
+        (figures,) = move.einvoice_late_interest("2025-10-25")
+        # 24 days at 12 % on 205.70
+        self.assertEqual((figures["kind"], figures["interest"]), ("contract", 1.62))
+
+    def test_a_dutch_speaking_customer_reads_the_reminder_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_be_nl_einvoice"], ["nl_BE"], overwrite=True
+        )
+        self.env["einvoice.reminder.level"].search(
+            [("company_id", "=", self.company.id)]
+        ).unlink()
+        self.customer.lang = "nl_BE"
+        self.invoice()
+        self.run_on("2025-10-10")
+        second = self.reminders.browse(self.run_on("2025-10-25")["reminder_ids"])
+        self.assertIn("wet van 2 augustus 2002", second.note)
+        self.assertEqual(
+            second.level_id.with_context(lang="nl_BE").name, "Ingebrekestelling"
+        )
+        deliver_mails(second.transmission_ids.mail_id)
+        message = self.inbox.messages[-1][1]
+        self.assertIn("Ingebrekestelling", message["Subject"])
+        self.assertIn("Beste", message.get_body(("html", "plain")).get_content())
