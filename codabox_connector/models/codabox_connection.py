@@ -12,9 +12,7 @@ from ..lib import client as cb
 _logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = cb.DEFAULT_BASE_URL
-# CODA files imported per scheduled call (each one committed, then acknowledged).
-FETCH_BATCH = 20
-# Held (per connection) for as long as a fetch runs, across its commits.
+# Held (per connection) by the transaction that reads its feed.
 FETCH_LOCK = 0x636F_6461  # "coda"
 
 
@@ -63,6 +61,16 @@ class CodaboxConnection(models.Model):
     last_fetch = fields.Datetime(string="Last import", readonly=True)
     last_fetch_summary = fields.Text(string="Last import result", readonly=True)
     last_error = fields.Text(readonly=True)
+    pending_ack_feed = fields.Integer(
+        string="Feed to confirm", readonly=True, copy=False
+    )
+    pending_ack_index = fields.Char(
+        string="Entry to confirm",
+        readonly=True,
+        copy=False,
+        help="The feed entry imported last: CodaBox is told it arrived on the next "
+        "step, once the import is committed.",
+    )
     vat_changed = fields.Boolean(
         string="Enterprise number changed", compute="_compute_vat_changed"
     )
@@ -248,60 +256,55 @@ class CodaboxConnection(models.Model):
 
     @api.model
     def _cron_fetch(self):
-        """Import the next CODA files of every connected company; the cron runner
+        """Import the next CODA file of the connected companies. One file per call:
+        the cron runner commits after each call, and CodaBox is told a file arrived
+        at the start of the next call, once its import is committed. The runner
         calls again while files remain."""
         connections = self.search(
             [("state", "=", "connected"), ("fetch_enabled", "=", True)]
         )
         done, more = 0, False
         for connection in connections:
-            count, left = connection._fetch(limit=FETCH_BATCH - done)
-            done += count
-            more |= left
-            if done >= FETCH_BATCH:
-                more = True
+            done, more = connection._fetch()
+            if more:
                 break
         self.env["ir.cron"]._notify_progress(done=done, remaining=int(more))
 
-    def _fetch(self, limit=FETCH_BATCH):
-        """Import up to `limit` CODA files of this company's feed, oldest first,
-        each through the core's import (the same duplicate check and matching as an
-        upload); CodaBox is told a file arrived only once its import is committed.
-        A file that cannot be imported stays in the feed and its reason shows on the
-        connection. Returns (files handled, whether more may wait)."""
+    def _fetch(self):
+        """One step of reading this company's feed: tell CodaBox the file imported
+        by the previous step arrived (that step is committed by now), then import
+        the next file through the core's import (the same duplicate check and
+        matching as an upload) and remember to acknowledge it. A file that cannot
+        be imported stays in the feed, its reason on the connection. Returns (files
+        imported, whether to call again)."""
         self.ensure_one()
         self.env.cr.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", [FETCH_LOCK, self.id]
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [FETCH_LOCK, self.id]
         )
         if not self.env.cr.fetchone()[0]:
             _logger.info("CodaBox import of %s already running", self.company_id.name)
             return 0, False
-        try:
-            return self._fetch_locked(limit)
-        finally:
-            self.env.cr.execute(
-                "SELECT pg_advisory_unlock(%s, %s)", [FETCH_LOCK, self.id]
-            )
-
-    def _fetch_locked(self, limit):
         if self.vat_changed:
             self.write({"state": "error", "last_error": self._vat_change_text()})
             return 0, False
         client = self._client()
-        lines, done = [], 0
         try:
+            if self.pending_ack_index:
+                client.acknowledge(self.pending_ack_feed, self.pending_ack_index)
+                self.write({"pending_ack_feed": 0, "pending_ack_index": False})
             for feed in client.pod_client().feed_clients:
-                while done < limit:
-                    entries = client.feed(feed.id)
-                    if not entries:
-                        break
-                    for entry in entries[: limit - done]:
-                        lines.append(self._import_entry(client, entry))
-                        self._commit()
-                        client.acknowledge(feed.id, entry.feed_index)
-                        done += 1
-                if done >= limit:
-                    break
+                entries = client.feed(feed.id)
+                if not entries:
+                    continue
+                line = self._import_entry(client, entries[0])
+                self.write(
+                    {
+                        "pending_ack_feed": feed.id,
+                        "pending_ack_index": entries[0].feed_index,
+                    }
+                )
+                self._fetch_result(line, False)
+                return 1, True
         except (cb.CodaBoxError, UserError) as error:
             message = (
                 self._error_text(error)
@@ -309,11 +312,11 @@ class CodaboxConnection(models.Model):
                 else str(error)
             )
             self._fetch_result(
-                lines, message, unauthorized=isinstance(error, cb.Unauthorized)
+                False, message, unauthorized=isinstance(error, cb.Unauthorized)
             )
-            return done, False
-        self._fetch_result(lines, False)
-        return done, done >= limit
+            return 0, False
+        self._fetch_result(False, False)
+        return 0, False
 
     def _import_entry(self, client, entry):
         """Import one feed entry; a line for the summary. A file that cannot be
@@ -365,18 +368,16 @@ class CodaboxConnection(models.Model):
             paid=result.get("matched", {}).get("reference", 0),
         )
 
-    def _commit(self):
-        """Keep what was imported before CodaBox is told (as Odoo's own connectors
-        do, not inside tests, which roll back)."""
-        if self.env["account.move"]._can_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _fetch_result(self, lines, error, unauthorized=False):
-        values = {
-            "last_fetch": fields.Datetime.now(),
-            "last_fetch_summary": "\n".join(lines) or _("Nothing new."),
-            "last_error": error or False,
-        }
+    def _fetch_result(self, line, error, unauthorized=False):
+        """Keep what the import of the last files gave (the last 50 lines)."""
+        values = {"last_fetch": fields.Datetime.now(), "last_error": error or False}
+        if line:
+            lines = (self.last_fetch_summary or "").splitlines()
+            if lines == [_("Nothing new.")]:
+                lines = []
+            values["last_fetch_summary"] = "\n".join([*lines, line][-50:])
+        elif not error and not self.last_fetch_summary:
+            values["last_fetch_summary"] = _("Nothing new.")
         if unauthorized:
             values["state"] = "error"
         else:
