@@ -208,12 +208,46 @@ def nl_b2b_compensation(principal):
 # -- waiting periods ----------------------------------------------------------------
 
 
+def easter(year):
+    """Easter Sunday of `year` (Gregorian calendar; the anonymous algorithm
+    published by Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return date(year, month, day + 1)
+
+
+def be_public_holidays(year):
+    """The ten Belgian legal public holidays of `year` (royal decree of 18 April
+    1974): New Year, Easter Monday, 1 May, Ascension Day, Whit Monday, 21 July,
+    15 August, 1 November, 11 November, Christmas."""
+    sunday = easter(year)
+    return {
+        date(year, 1, 1),
+        sunday + timedelta(days=1),
+        date(year, 5, 1),
+        sunday + timedelta(days=39),
+        sunday + timedelta(days=50),
+        date(year, 7, 21),
+        date(year, 8, 15),
+        date(year, 11, 1),
+        date(year, 11, 11),
+        date(year, 12, 25),
+    }
+
+
 def _working_days_after(day, count):
-    """The `count`-th working day (Monday to Friday) after `day` (public holidays
-    are not known here: a holiday in between makes the result one day early)."""
+    """The `count`-th working day after `day`: not a Saturday, a Sunday or a
+    Belgian public holiday."""
     while count:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in be_public_holidays(day.year):
             count -= 1
     return day
 

@@ -29,6 +29,9 @@ class AccountMove(models.Model):
     einvoice_reminder_first_date = fields.Date(
         string="First reminded on", readonly=True, copy=False
     )
+    einvoice_reminder_first_by_post = fields.Boolean(
+        string="First reminder by post", readonly=True, copy=False
+    )
 
     def einvoice_charge_late(self, on_date=None):
         """Invoice the statutory interest and costs of these overdue invoices on
@@ -124,6 +127,10 @@ class ResPartner(models.Model):
         string="No payment reminders",
         company_dependent=True,
         help="This customer never receives payment reminders from this company.",
+    )
+    einvoice_reminder_by_post = fields.Boolean(
+        string="Reminders by post",
+        help="Payment reminders are printed and posted instead of e-mailed.",
     )
     einvoice_reminder_email = fields.Char(
         string="Reminder e-mail",

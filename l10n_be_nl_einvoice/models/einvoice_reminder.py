@@ -148,6 +148,7 @@ class EinvoiceReminder(models.Model):
     state = fields.Selection(
         [
             ("queued", "To send"),
+            ("to_post", "To post"),
             ("sent", "Sent"),
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
@@ -158,6 +159,11 @@ class EinvoiceReminder(models.Model):
         index=True,
     )
     note = fields.Text(readonly=True, help="What the law required of this reminder.")
+    by_post = fields.Boolean(
+        string="By post",
+        readonly=True,
+        help="Printed and posted: sent once someone confirms it was posted.",
+    )
     transmission_ids = fields.One2many(
         "einvoice.transmission",
         "res_id",
@@ -271,7 +277,9 @@ class EinvoiceReminder(models.Model):
         if not first:
             return 0, 0, _("first reminder: free of charge")
         if country == "BE":
-            allowed = li.be_consumer_costs_from(first, electronic=True)
+            allowed = li.be_consumer_costs_from(
+                first, electronic=not invoice.einvoice_reminder_first_by_post
+            )
         else:
             allowed = li.nl_consumer_costs_from(first)
         if day < allowed:
@@ -349,6 +357,7 @@ class EinvoiceReminder(models.Model):
                         "fees": fees,
                         "total": money(open_amount + interest + fees),
                         "email_to": partner._einvoice_reminder_recipients(),
+                        "by_post": partner.einvoice_reminder_by_post,
                         "note": self.with_context(lang=partner.lang)._legal_note(
                             company, partner, open_amount
                         ),
@@ -433,8 +442,14 @@ class EinvoiceReminder(models.Model):
             if reminder._paid_since():
                 continue
             transmission = ledger._open(
-                reminder, "email", kind="reminder", scheduled_at=fields.Datetime.now()
+                reminder,
+                "post" if reminder.by_post else "email",
+                kind="reminder",
+                scheduled_at=fields.Datetime.now(),
             )
+            if reminder.by_post:
+                reminder._prepare_letter(transmission)
+                continue
             if transmission.state in ("sending", "sent"):
                 reminder.state = "sent"
                 continue
@@ -478,6 +493,57 @@ class EinvoiceReminder(models.Model):
         self.line_ids.unlink()
         return True
 
+    def _pdf(self):
+        """The reminder as a PDF attachment of its own."""
+        report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
+        pdf, _type = report._render_qweb_pdf(
+            "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
+        )
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.name}.pdf".replace("/", "_"),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+
+    def _prepare_letter(self, transmission):
+        """A reminder by post: its PDF to print, sent once it is posted."""
+        attachment = self._pdf()
+        transmission.sudo().write(
+            {
+                "recipients": self.partner_id._display_address(without_company=False)
+                or self.partner_id.display_name,
+                "formats": "PDF",
+                "attachment_ids": [fields.Command.set(attachment.ids)],
+            }
+        )
+        self.state = "to_post"
+
+    def action_mark_posted(self):
+        """The printed reminders were posted today: they count as sent from now
+        (the Belgian waiting period for consumers counts from the third working day
+        after)."""
+        for reminder in self.filtered(lambda r: r.state == "to_post"):
+            transmission = reminder.transmission_ids.filtered(
+                lambda t: t.channel == "post" and t.state == "pending"
+            )
+            transmission.sudo().write(
+                {"state": "sent", "sent_at": fields.Datetime.now(), "attempts": 1}
+            )
+            # Billing users confirm the posting; the reminder itself is read-only.
+            reminder.sudo().write(
+                {"date": fields.Date.context_today(reminder), "state": "sent"}
+            )
+            reminder._record_on_invoices(_("the customer's address, by post"))
+        return True
+
     def _deliver(self, transmission):
         self.ensure_one()
         if not self.email_to:
@@ -487,20 +553,7 @@ class EinvoiceReminder(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
-        report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
-        pdf, _type = report._render_qweb_pdf(
-            "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
-        )
-        attachment_model = self.env["ir.attachment"].sudo()
-        attachments = attachment_model.create(
-            {
-                "name": f"{self.name}.pdf".replace("/", "_"),
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
+        attachments = self._pdf()
         if self.level_id.attach_invoices:
             for line in self.line_ids:
                 if line.move_id.invoice_pdf_report_id:
@@ -545,6 +598,11 @@ class EinvoiceReminder(models.Model):
             }
         )
         self.state = "sent"
+        self._record_on_invoices(self.email_to)
+
+    def _record_on_invoices(self, recipient):
+        """The level and date on each invoice, a note on it and on the customer."""
+        self.ensure_one()
         for line in self.line_ids:
             move = line.move_id.sudo()
             move.write(
@@ -553,13 +611,18 @@ class EinvoiceReminder(models.Model):
                     "einvoice_reminder_date": self.date,
                     "einvoice_reminder_first_date": move.einvoice_reminder_first_date
                     or self.date,
+                    "einvoice_reminder_first_by_post": (
+                        move.einvoice_reminder_first_by_post
+                        if move.einvoice_reminder_first_date
+                        else self.by_post
+                    ),
                 }
             )
             move.with_context(no_new_invoice=True).message_post(
                 body=_(
                     "%(level)s sent to %(recipient)s on %(date)s.",
                     level=self.level_id.name,
-                    recipient=self.email_to,
+                    recipient=recipient,
                     date=self.date,
                 ),
                 subtype_xmlid="mail.mt_note",

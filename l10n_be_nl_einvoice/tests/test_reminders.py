@@ -235,3 +235,30 @@ class TestReminders(DemoCompanyCase):
         message = self.inbox.messages[-1][1]
         self.assertIn("Ingebrekestelling", message["Subject"])
         self.assertIn("Beste", message.get_body(("html", "plain")).get_content())
+
+    def test_a_reminder_by_post_is_printed_and_counts_once_posted(self):
+        self.company.einvoice_reminder_consumer_charges = True
+        person = self.env["res.partner"].create(
+            {
+                "name": "Mark Claes",
+                "is_company": False,
+                "street": "Kerkstraat 1",
+                "zip": "2000",
+                "city": "Antwerpen",
+                "country_id": self.env.ref("base.be").id,
+                "einvoice_reminder_by_post": True,
+            }
+        )
+        move = self.invoice(partner=person)
+        reminder = self.reminders.browse(self.run_on("2025-10-10")["reminder_ids"])
+        self.assertEqual(reminder.state, "to_post")
+        letter = reminder.transmission_ids
+        self.assertEqual((letter.channel, letter.state), ("post", "pending"))
+        self.assertTrue(letter.attachment_ids)
+        self.assertIn("Antwerpen", letter.recipients)
+        self.assertFalse(move.einvoice_reminder_level_id, "not before it is posted")
+        self.assertFalse(self.inbox.messages)
+        reminder.action_mark_posted()
+        self.assertEqual((reminder.state, letter.state), ("sent", "sent"))
+        self.assertEqual(move.einvoice_reminder_level_id, reminder.level_id)
+        self.assertTrue(move.einvoice_reminder_first_by_post)

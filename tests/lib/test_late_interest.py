@@ -10,6 +10,8 @@ from l10n_be_nl_einvoice_lib.late_interest import (
     be_b2b_compensation,
     be_consumer_costs_from,
     be_consumer_damages_cap,
+    be_public_holidays,
+    easter,
     late_interest,
     nl_b2b_compensation,
     nl_collection_costs,
@@ -136,8 +138,9 @@ def test_dutch_collection_cost_scale():
 
 def test_waiting_periods_before_consumer_costs():
     friday = date(2026, 11, 6)
-    # Paper: the term starts on the third working day after sending (Wednesday).
-    assert be_consumer_costs_from(friday, electronic=False) == date(2026, 11, 25)
+    # Paper: the term starts on the third working day after sending: Monday 9,
+    # Tuesday 10, (11 November is a public holiday) Thursday 12.
+    assert be_consumer_costs_from(friday, electronic=False) == date(2026, 11, 26)
     assert be_consumer_costs_from(friday, electronic=True) == date(2026, 11, 21)
     assert nl_consumer_costs_from(friday) == date(2026, 11, 21)
 
@@ -148,3 +151,29 @@ def test_a_day_after_the_last_known_period_has_no_rate():
     with pytest.raises(NoRateError) as raised:
         late_interest(D("100"), date(2025, 6, 1), date(2025, 7, 2), known)
     assert raised.value.day == date(2025, 7, 1)
+
+
+def test_easter_and_the_belgian_public_holidays():
+    assert [easter(y) for y in (2024, 2025, 2026, 2038)] == [
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2038, 4, 25),
+    ]
+    holidays = be_public_holidays(2026)
+    assert len(holidays) == 10
+    # Easter Monday, Ascension Day and Whit Monday of 2026
+    assert {date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)} <= holidays
+
+
+def test_a_paper_reminders_wait_skips_weekends_and_public_holidays():
+    # Sent on Thursday 29 October 2026: Friday 30, (the weekend, 1 November) Monday
+    # 2 and Tuesday 3 November: the 14 days run from the 3rd.
+    assert be_consumer_costs_from(date(2026, 10, 29), electronic=False) == date(
+        2026, 11, 17
+    )
+    # Sent on Tuesday 10 November: 11 November does not count; Thursday 12, Friday
+    # 13, Monday 16.
+    assert be_consumer_costs_from(date(2026, 11, 10), electronic=False) == date(
+        2026, 11, 30
+    )
