@@ -321,47 +321,21 @@ class BillmailSender(models.AbstractModel):
             return
         attachments, formats = self._attachments(move, mailbox, pdfs.get(move.id))
         subject, body = self._message(move, mailbox, transmission.billmail_remark)
-        email_from = move.company_id._billmail_sender()
-        message = move.with_context(
-            mail_notify_force_send=False, no_new_invoice=True
-        ).message_post(
-            body=_(
+        transmission._queue_mail(
+            move,
+            subject=subject,
+            body=body,
+            email_from=move.company_id._billmail_sender(),
+            recipients=[mailbox.email],
+            attachments=attachments,
+            formats=formats,
+            note=_(
                 "Sent to the accountant's mailbox %(mailbox)s (%(address)s): "
                 "%(formats)s.",
                 mailbox=mailbox.display_name,
                 address=mailbox.email,
                 formats=", ".join(formats),
             ),
-            subject=subject,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            attachment_ids=attachments.ids,
-            email_from=email_from,
-        )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .create(
-                {
-                    "mail_message_id": message.id,
-                    "email_to": mailbox.email,
-                    "body_html": body,
-                    "auto_delete": False,
-                    "state": "outgoing",
-                }
-            )
-        )
-        transmission.write(
-            {
-                "state": "sending",
-                "recipients": mailbox.email,
-                "formats": ", ".join(formats),
-                "attempts": transmission.attempts + 1,
-                "mail_id": mail.id,
-                "external_id": message.message_id,
-                "attachment_ids": [fields.Command.set(attachments.ids)],
-                "last_error": False,
-            }
         )
 
     @api.model

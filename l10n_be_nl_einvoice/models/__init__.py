@@ -22,5 +22,6 @@ from . import einvoice_send_batch
 from . import mail_mail
 from . import einvoice_legal_rate
 from . import account_move_late_interest
+from . import einvoice_reminder_level
 from . import einvoice_reminder
 from . import account_move_reminder

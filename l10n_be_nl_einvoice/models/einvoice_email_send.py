@@ -2,7 +2,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..lib import email_addresses
@@ -159,43 +159,14 @@ class EinvoiceEmailSend(models.AbstractModel):
         email_from = template._render_field("email_from", move.ids)[move.id] or (
             move.company_id.email_formatted or self.env.user.email_formatted
         )
-        recipients = email_addresses.split(move.einvoice_email_to)
-        # no_new_invoice: the files are the invoice's own, not one to read in.
-        message = move.with_context(
-            mail_notify_force_send=False, no_new_invoice=True
-        ).message_post(
-            body=body,
+        mail = transmission._queue_mail(
+            move,
             subject=subject,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            attachment_ids=attachments.ids,
+            body=body,
             email_from=email_from,
-        )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .create(
-                {
-                    "mail_message_id": message.id,
-                    "email_to": ", ".join(recipients),
-                    "body_html": body,
-                    "auto_delete": False,
-                    "state": "outgoing",
-                }
-            )
-        )
-        transmission.sudo().write(
-            {
-                "state": "sending",
-                "recipients": "; ".join(recipients),
-                "formats": ", ".join(formats),
-                "attempts": transmission.attempts + 1,
-                "scheduled_at": fields.Datetime.now(),
-                "mail_id": mail.id,
-                "external_id": message.message_id,
-                "attachment_ids": [fields.Command.set(attachments.ids)],
-                "last_error": False,
-            }
+            recipients=email_addresses.split(move.einvoice_email_to),
+            attachments=attachments,
+            formats=formats,
         )
         move.sudo().write({"is_move_sent": True, "einvoice_sent": True})
         return mail

@@ -219,3 +219,59 @@ class EinvoiceTransmission(models.Model):
         """Have the mail queue run as soon as this transaction is committed, rather
         than at its next hourly run."""
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _queue_mail(
+        self,
+        record,
+        *,
+        subject,
+        body,
+        email_from,
+        recipients,
+        attachments,
+        formats,
+        note=None,
+    ):
+        """Hand one e-mail about `record` to Odoo's mail queue and mark this ledger
+        record as being sent: the message (or `note`, when the chatter should say
+        something else than the e-mail) is posted on `record` with the files, and
+        the e-mail to `recipients` (a list of addresses) waits in the queue."""
+        self.ensure_one()
+        # no_new_invoice: the files are the document's own, not one to read in.
+        message = record.with_context(
+            mail_notify_force_send=False, no_new_invoice=True
+        ).message_post(
+            body=note or body,
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=attachments.ids,
+            email_from=email_from,
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "mail_message_id": message.id,
+                    "email_to": ", ".join(recipients),
+                    "body_html": body,
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+        )
+        self.sudo().write(
+            {
+                "state": "sending",
+                "recipients": "; ".join(recipients),
+                "formats": ", ".join(formats),
+                "attempts": self.attempts + 1,
+                "scheduled_at": self.scheduled_at or fields.Datetime.now(),
+                "mail_id": mail.id,
+                "external_id": message.message_id,
+                "attachment_ids": [fields.Command.set(attachments.ids)],
+                "last_error": False,
+            }
+        )
+        return mail
