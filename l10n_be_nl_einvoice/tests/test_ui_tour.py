@@ -12,3 +12,12 @@ class TestUiTour(HttpCase):
                 "needs the demo data of setup/demo_data.py (loaded by ./setup/test)"
             )
         self.start_tour("/odoo", "l10n_be_nl_einvoice_open_invoicing", login="admin")
+
+    def test_bookkeeper_previews_the_payment_reminders(self):
+        if not self.env["res.partner"].search_count(
+            [("name", "=", "Bakkerij Janssens BV")]
+        ):
+            self.skipTest(
+                "needs the demo data of setup/demo_data.py (loaded by ./setup/test)"
+            )
+        self.start_tour("/odoo", "l10n_be_nl_einvoice_reminders", login="admin")
