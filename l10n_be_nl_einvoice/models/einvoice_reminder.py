@@ -6,6 +6,7 @@ from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from ..lib import email_addresses
 from ..lib import late_interest as li
@@ -300,15 +301,23 @@ class EinvoiceReminder(models.Model):
             if charges:
                 text += " " + _(
                     "If you do not, collection costs of %(costs)s will be due.",
-                    costs=li.nl_collection_costs(amount),
+                    costs=format_amount(
+                        self.env,
+                        float(li.nl_collection_costs(amount)),
+                        company.currency_id,
+                    ),
                 )
             return text
         text = _("Please pay within 14 days.")
         if charges:
             text += " " + _(
                 "If the amount is not paid by then, interest at the legal rate and "
-                "damages of at most %(cap)s may be claimed.",
-                cap=li.be_consumer_damages_cap(amount),
+                "damages of %(damages)s will be claimed.",
+                damages=format_amount(
+                    self.env,
+                    float(li.be_consumer_damages_cap(amount)),
+                    company.currency_id,
+                ),
             )
         return text
 

@@ -124,7 +124,8 @@ class TestReminders(DemoCompanyCase):
         self.invoice(partner=person)
         first = self.reminders.browse(self.run_on("2025-10-10")["reminder_ids"])
         self.assertIn("Please pay within 14 days.", first.note)
-        self.assertIn("at most", first.note)
+        # Book XIX: the amount claimed if it is not paid in time is stated.
+        self.assertIn("damages of 35.57\xa0€ will be claimed", first.note)
         # Formal notice due on 22 October, but the wait after the first reminder
         # (sent by e-mail on 10 October) ends on 25 October.
         early = self.reminders.browse(self.run_on("2025-10-23")["reminder_ids"])
@@ -234,7 +235,9 @@ class TestReminders(DemoCompanyCase):
         deliver_mails(second.transmission_ids.mail_id)
         message = self.inbox.messages[-1][1]
         self.assertIn("Ingebrekestelling", message["Subject"])
-        self.assertIn("Beste", message.get_body(("html", "plain")).get_content())
+        body = message.get_body(("html", "plain")).get_content()
+        self.assertIn("Beste", body)
+        self.assertIn("Deze herinnering geldt als ingebrekestelling.", body)
 
     def test_a_reminder_by_post_is_printed_and_counts_once_posted(self):
         self.company.einvoice_reminder_consumer_charges = True
