@@ -64,11 +64,21 @@ class BillmailSender(models.AbstractModel):
         ledger = self.env["einvoice.transmission"].sudo()
         now = fields.Datetime.now()
         queued, skipped = ledger.browse(), []
+        # What the ledger already holds for these documents, in one query.
+        existing = {
+            (record.res_id, record.target): record
+            for record in ledger.search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", list({move.id for move, _box in pairs})),
+                    ("channel", "=", CHANNEL),
+                    ("kind", "=", "document"),
+                    ("resend_number", "=", 0),
+                ]
+            )
+        }
         for move, mailbox in pairs:
-            key = ledger._key(move, CHANNEL, str(mailbox.id)) + [
-                ("resend_number", "=", 0)
-            ]
-            found = ledger.search(key, limit=1)
+            found = existing.get((move.id, str(mailbox.id)), ledger.browse())
             # Cancelled (reset to draft before it went) or never made ready (no
             # supplier file, a UBL the rules refused): asked again, it is tried again.
             if found.state == "cancelled" or (

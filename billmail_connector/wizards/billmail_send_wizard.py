@@ -163,39 +163,23 @@ class BillmailSendWizard(models.TransientModel):
         self.ensure_one()
         moves = self.move_ids
         result = self.env["billmail.sender"]._send_now(moves, remark=self.remark)
+        transmissions = self.env["einvoice.transmission"].browse(result["queued"])
+        failed = transmissions.filtered(lambda t: t.state == "failed")
         if result["background"]:
             message = _(
                 "%(count)s e-mail(s) to the accountant are sent in the background.",
-                count=len(result["queued"]),
+                count=len(transmissions),
             )
         else:
-            states = (
-                self.env["einvoice.transmission"]
-                .browse(result["queued"])
-                .mapped("state")
-            )
             message = _(
                 "%(sent)s e-mail(s) to the accountant handed to the mail queue, "
                 "%(failed)s failed.",
-                sent=states.count("sending") + states.count("sent"),
-                failed=states.count("failed"),
+                sent=len(transmissions) - len(failed),
+                failed=len(failed),
             )
-        failed = (
-            self.env["einvoice.transmission"]
-            .browse(result["queued"])
-            .filtered(lambda t: t.state == "failed")
-        )
         details = [f"{t.document_name}: {t.last_error}" for t in failed] + [
             f"{item['name']}: {item['reason']}" for item in result["skipped"]
         ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Send to accountant"),
-                "message": "\n".join([message, *details]),
-                "type": "warning" if details else "success",
-                "sticky": bool(details),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["einvoice.transmission"]._result_notification(
+            _("Send to accountant"), message, details
+        )

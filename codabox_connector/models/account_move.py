@@ -24,14 +24,6 @@ class AccountMove(models.Model):
             skipped=len(result["skipped"]),
             failed=len(result["failed"]),
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Send to accountant via CodaBox"),
-                "message": "\n".join([message, *details]),
-                "type": "warning" if details else "success",
-                "sticky": bool(details),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["einvoice.transmission"]._result_notification(
+            _("Send to accountant via CodaBox"), message, details
+        )

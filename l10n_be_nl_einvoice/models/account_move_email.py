@@ -111,17 +111,9 @@ class AccountMove(models.Model):
             f"{item['name']}: {item['reason']}"
             for item in result["skipped"] + result.get("failed", [])
         ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("E-mail invoices"),
-                "message": "\n".join([message, *details]),
-                "type": "warning" if details else "success",
-                "sticky": bool(details),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["einvoice.transmission"]._result_notification(
+            _("E-mail invoices"), message, details
+        )
 
     def action_einvoice_transmissions(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from decimal import Decimal
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib.late_interest import RatePeriod
@@ -73,14 +73,32 @@ class EinvoiceLegalRate(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _periods(self, country_code, kind):
-        """The table of `country_code` and `kind` as the computation reads it."""
+        """The table of `country_code` and `kind` as the computation reads it (kept
+        in memory: a reminder run reads it for every invoice)."""
+        return list(self._periods_cached(country_code, kind))
+
+    @tools.ormcache("country_code", "kind")
+    def _periods_cached(self, country_code, kind):
         rates = self.sudo().search(
             [("country_id.code", "=", country_code), ("kind", "=", kind)],
             order="date_from",
         )
-        return [
+        return tuple(
             RatePeriod(
                 start=rate.date_from,
                 # A float with at most four decimals, written back exactly.
@@ -88,4 +106,4 @@ class EinvoiceLegalRate(models.Model):
                 end=rate.date_to or None,
             )
             for rate in rates
-        ]
+        )

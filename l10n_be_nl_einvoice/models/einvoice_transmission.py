@@ -275,3 +275,20 @@ class EinvoiceTransmission(models.Model):
             }
         )
         return mail
+
+    @api.model
+    def _result_notification(self, title, message, details=(), warning=None):
+        """The notification that closes a sending dialog: the summary, then one line
+        per document that did not go; sticky and a warning when there are some."""
+        warning = bool(details) if warning is None else warning
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join([message, *details]),
+                "type": "warning" if warning else "success",
+                "sticky": warning,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

@@ -61,17 +61,9 @@ class EinvoiceReminderRun(models.TransientModel):
             queued=len(result["queued"]),
             failed=len(result["failed"]),
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Payment reminders"),
-                "message": message,
-                "type": "warning" if result["failed"] else "success",
-                "sticky": bool(result["failed"]),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["einvoice.transmission"]._result_notification(
+            _("Payment reminders"), message, (), warning=bool(result["failed"])
+        )
 
 
 class EinvoiceReminderRunLine(models.TransientModel):
