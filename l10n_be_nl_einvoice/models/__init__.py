@@ -25,3 +25,6 @@ from . import account_move_late_interest
 from . import einvoice_reminder_level
 from . import einvoice_reminder
 from . import account_move_reminder
+from . import einvoice_recurring_plan
+from . import account_move_recurring
+from . import einvoice_dashboard

@@ -99,12 +99,12 @@ class EinvoiceEmailSend(models.AbstractModel):
         an invoice that cannot be rendered is missing from the result (an invoice
         that has its PDF keeps it: `_attachments`). A wkhtmltopdf with patched
         Qt renders many invoices in one call; without it, one call per invoice
-        (Odoo's batch rendering needs the patched build)."""
+        (Odoo's batch rendering needs the patched build), except that invoices of
+        one page can share a call (`_einvoice_render_pdfs`)."""
         layout = moves.company_id[:1].einvoice_email_layout_id.view_id.key
         reports = self.env["ir.actions.report"].with_context(
             einvoice_fast_print=True, einvoice_report_layout=layout or False
         )
-        pdfs = {}
         todo = moves.filtered(lambda m: not m.invoice_pdf_report_id)
         if len(todo) > 1 and self._batch_rendering():
             try:
@@ -117,18 +117,12 @@ class EinvoiceEmailSend(models.AbstractModel):
             except UserError as error:
                 _logger.warning("batch rendering failed, one by one: %s", error)
             else:
-                pdfs.update(
-                    {move.id: split[move.id] for move in todo if split.get(move.id)}
-                )
-                todo = todo.filtered(lambda m: m.id not in pdfs)
-        for move in todo:
-            try:
-                pdfs[move.id] = reports._render_qweb_pdf(
-                    INVOICE_REPORT, res_ids=move.ids
-                )[0]
-            except UserError as error:
-                _logger.warning("invoice %s not rendered: %s", move.id, error)
-        return pdfs
+                pdfs = {move.id: split[move.id] for move in todo if split.get(move.id)}
+                rest = todo.filtered(lambda m: m.id not in pdfs)
+                pdfs.update(reports._einvoice_render_each(INVOICE_REPORT, rest.ids))
+                return pdfs
+        # Without patched Qt: invoices of one page share a call.
+        return reports._einvoice_render_pdfs(INVOICE_REPORT, todo.ids)
 
     @api.model
     def _batch_rendering(self):

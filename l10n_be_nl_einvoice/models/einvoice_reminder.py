@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 from decimal import Decimal
 
+from markupsafe import escape
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
@@ -347,6 +349,7 @@ class EinvoiceReminder(models.Model):
 
     def _send(self):
         ledger = self.env["einvoice.transmission"]
+        todo = []
         for reminder in self.filtered(lambda r: r.state == "queued"):
             if reminder._paid_since():
                 continue
@@ -356,15 +359,24 @@ class EinvoiceReminder(models.Model):
                 kind="reminder",
                 scheduled_at=fields.Datetime.now(),
             )
-            if reminder.by_post:
-                reminder._prepare_letter(transmission)
-                continue
-            if transmission.state in ("sending", "sent"):
+            if not reminder.by_post and transmission.state in ("sending", "sent"):
                 reminder.state = "sent"
                 continue
+            todo.append((reminder, transmission))
+        # The PDFs and e-mails of the whole chunk at once: few wkhtmltopdf calls.
+        pdfs = self.browse([r.id for r, _t in todo])._pdfs()
+        contents = self.browse(
+            [r.id for r, _t in todo if not r.by_post]
+        )._mail_contents()
+        for reminder, transmission in todo:
             try:
                 with self.env.cr.savepoint():
-                    reminder._deliver(transmission)
+                    if reminder.by_post:
+                        reminder._prepare_letter(transmission, pdfs.get(reminder.id))
+                    else:
+                        reminder._deliver(
+                            transmission, pdfs.get(reminder.id), contents[reminder.id]
+                        )
             except UserError as error:
                 reminder.state = "failed"
                 transmission.write(
@@ -402,29 +414,46 @@ class EinvoiceReminder(models.Model):
         self.line_ids.unlink()
         return True
 
-    def _pdf(self):
-        """The reminder as a PDF attachment of its own."""
+    def _pdfs(self):
+        """The reminders as PDF attachments of their own, ``{id: attachment}``
+        (rendered together: `_einvoice_render_pdfs`)."""
+        if not self:
+            return {}
         report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
-        pdf, _type = report._render_qweb_pdf(
+        rendered = report._einvoice_render_pdfs(
             "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
         )
-        return (
+        done = self.filtered(lambda r: r.id in rendered)
+        attachments = (
             self.env["ir.attachment"]
             .sudo()
             .create(
-                {
-                    "name": f"{self.name}.pdf".replace("/", "_"),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
+                [
+                    {
+                        "name": f"{reminder.name}.pdf".replace("/", "_"),
+                        "raw": rendered[reminder.id],
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": reminder.id,
+                    }
+                    for reminder in done
+                ]
+            )
+        )
+        return dict(zip(done.ids, attachments, strict=True))
+
+    def _no_pdf(self):
+        return UserError(
+            _(
+                "The PDF of %(reminder)s could not be made (see the server log).",
+                reminder=self.display_name,
             )
         )
 
-    def _prepare_letter(self, transmission):
+    def _prepare_letter(self, transmission, attachment):
         """A reminder by post: its PDF to print, sent once it is posted."""
-        attachment = self._pdf()
+        if not attachment:
+            raise self._no_pdf()
         transmission.sudo().write(
             {
                 "recipients": self.partner_id._display_address(without_company=False)
@@ -453,7 +482,31 @@ class EinvoiceReminder(models.Model):
             reminder._record_on_invoices(_("the customer's address, by post"))
         return True
 
-    def _deliver(self, transmission):
+    def _mail_contents(self):
+        """``{id: (subject, body)}`` of each reminder's e-mail, from its level's
+        template in the customer's language, rendered per template at once."""
+        contents = {}
+        templates = self.env["mail.template"]
+        for level in self.level_id:
+            templates |= level._template()
+        for template in templates:
+            reminders = self.filtered(
+                lambda r, template=template: r.level_id._template() == template
+            )
+            subjects = template._render_field(
+                "subject", reminders.ids, compute_lang=True
+            )
+            bodies = template._render_field(
+                "body_html", reminders.ids, compute_lang=True
+            )
+            for reminder in reminders:
+                contents[reminder.id] = (
+                    subjects[reminder.id] or reminder.name,
+                    bodies[reminder.id],
+                )
+        return contents
+
+    def _deliver(self, transmission, attachment, content):
         self.ensure_one()
         if not self.email_to:
             raise UserError(
@@ -462,24 +515,25 @@ class EinvoiceReminder(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
-        attachments = self._pdf()
+        if not attachment:
+            raise self._no_pdf()
+        attachments = attachment
         if self.level_id.attach_invoices:
             for line in self.line_ids:
                 if line.move_id.invoice_pdf_report_id:
                     attachments |= line.move_id.invoice_pdf_report_id
-        template = self.level_id._template()
-        lang = template._render_lang(self.ids)[self.id]
-        template = template.with_context(lang=lang)
-        subject = template._render_field("subject", self.ids)[self.id] or self.name
-        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+        subject, body = content
+        company_email = self.company_id.email_formatted
+        # Sent in the company's name; nobody follows a reminder for having sent it.
         transmission._queue_mail(
-            self,
+            self.with_context(mail_create_nosubscribe=True),
             subject=subject,
             body=body,
-            email_from=self.company_id.email_formatted or self.env.user.email_formatted,
+            email_from=company_email or self.env.user.email_formatted,
             recipients=email_addresses.split(self.email_to),
             attachments=attachments,
             formats=["PDF"],
+            author=self.company_id.partner_id if company_email else None,
         )
         self.state = "sent"
         self._record_on_invoices(self.email_to)
@@ -487,39 +541,44 @@ class EinvoiceReminder(models.Model):
     def _record_on_invoices(self, recipient):
         """The level and date on each invoice, a note on it and on the customer."""
         self.ensure_one()
+        groups = defaultdict(lambda: self.env["account.move"])
         for line in self.line_ids:
-            move = line.move_id.sudo()
-            move.write(
-                {
-                    "einvoice_reminder_level_id": line.level_id.id,
-                    "einvoice_reminder_date": self.date,
-                    "einvoice_reminder_first_date": move.einvoice_reminder_first_date
-                    or self.date,
-                    "einvoice_reminder_first_by_post": (
-                        move.einvoice_reminder_first_by_post
-                        if move.einvoice_reminder_first_date
-                        else self.by_post
-                    ),
-                }
-            )
-            move.with_context(no_new_invoice=True).message_post(
-                body=_(
-                    "%(level)s sent to %(recipient)s on %(date)s.",
+            move = line.move_id
+            groups[line.level_id, bool(move.einvoice_reminder_first_date)] |= move
+        for (level, reminded_before), moves in groups.items():
+            values = {
+                "einvoice_reminder_level_id": level.id,
+                "einvoice_reminder_date": self.date,
+            }
+            if not reminded_before:
+                values["einvoice_reminder_first_date"] = self.date
+                values["einvoice_reminder_first_by_post"] = self.by_post
+            # Bookkeeping of the reminder only: the invoice's lines stay as they are.
+            moves.sudo().with_context(skip_invoice_sync=True).write(values)
+        self.env["account.move"].sudo()._message_log_batch(
+            {
+                line.move_id.id: escape(
+                    _(
+                        "%(level)s sent to %(recipient)s on %(date)s.",
+                        level=line.level_id.name,
+                        recipient=recipient,
+                        date=self.date,
+                    )
+                )
+                for line in self.line_ids
+            }
+        )
+        self.partner_id._message_log(
+            body=escape(
+                _(
+                    "%(level)s sent on %(date)s: %(count)s invoice(s), %(total)s to "
+                    "pay.",
                     level=self.level_id.name,
-                    recipient=recipient,
                     date=self.date,
-                ),
-                subtype_xmlid="mail.mt_note",
+                    count=len(self.line_ids),
+                    total=self.total,
+                )
             )
-        self.partner_id.message_post(
-            body=_(
-                "%(level)s sent on %(date)s: %(count)s invoice(s), %(total)s to pay.",
-                level=self.level_id.name,
-                date=self.date,
-                count=len(self.line_ids),
-                total=self.total,
-            ),
-            subtype_xmlid="mail.mt_note",
         )
 
 

@@ -86,7 +86,9 @@ class EinvoiceTransmission(models.Model):
     bounce_info = fields.Text(
         string="Bounce", readonly=True, help="What the receiving mail server said."
     )
-    mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail", readonly=True, ondelete="set null", index="btree_not_null"
+    )
     attachment_ids = fields.Many2many(
         "ir.attachment",
         string="Sent files",
@@ -231,11 +233,13 @@ class EinvoiceTransmission(models.Model):
         attachments,
         formats,
         note=None,
+        author=None,
     ):
         """Hand one e-mail about `record` to Odoo's mail queue and mark this ledger
         record as being sent: the message (or `note`, when the chatter should say
         something else than the e-mail) is posted on `record` with the files, and
-        the e-mail to `recipients` (a list of addresses) waits in the queue."""
+        the e-mail to `recipients` (a list of addresses) waits in the queue. The
+        message's `author` (a partner) is otherwise looked up from `email_from`."""
         self.ensure_one()
         # no_new_invoice: the files are the document's own, not one to read in.
         message = record.with_context(
@@ -247,6 +251,7 @@ class EinvoiceTransmission(models.Model):
             subtype_xmlid="mail.mt_note",
             attachment_ids=attachments.ids,
             email_from=email_from,
+            author_id=author.id if author else None,
         )
         mail = (
             self.env["mail.mail"]

@@ -1,9 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import logging
 import subprocess
 
+import lxml.html
+
 from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+from ..lib.wkhtmltopdf import is_patched, render_in_batches
+
+_logger = logging.getLogger(__name__)
 
 # Without JavaScript to wait for, an invoice needs no print delay: Odoo's default
 # (report.print_delay, 1 s) is most of the time an invoice takes to render.
@@ -59,3 +69,114 @@ class IrActionsReport(models.Model):
             )
             args[args.index("--javascript-delay") + 1] = str(int(delay))
         return args
+
+    @api.model
+    def _einvoice_render_pdfs(self, report_ref, res_ids):
+        """``{res_id: PDF}`` of a report that keeps no attachment, for many records
+        in as few wkhtmltopdf calls as the installed build allows: with patched Qt,
+        Odoo's own batch; without it, documents of one page share a call
+        (`render_in_batches`). A record that cannot be rendered is missing from
+        the result, with the reason in the log."""
+        res_ids = list(res_ids)
+        if len(res_ids) < 2:
+            return self._einvoice_render_each(report_ref, res_ids)
+        if len(res_ids) > 1 and is_patched(self._einvoice_wkhtmltopdf_version()):
+            try:
+                streams = self._render_qweb_pdf_prepare_streams(
+                    report_ref, {}, res_ids=res_ids
+                )
+            except UserError as error:
+                _logger.warning("batch rendering failed, one by one: %s", error)
+            else:
+                if False not in streams:
+                    return {
+                        res_id: value["stream"].getvalue()
+                        for res_id, value in streams.items()
+                    }
+            return self._einvoice_render_each(report_ref, res_ids)
+        report = self._get_report(report_ref)
+        context = {"debug": False}
+        data = {"report_type": "pdf", "debug": False}
+        # As account's _pre_render_qweb_pdf does for invoices.
+        if self._is_invoice_report(report_ref) and self.env[
+            "ir.config_parameter"
+        ].sudo().get_param("account.display_name_in_footer"):
+            data["display_name_in_footer"] = True
+        html = self.with_context(**context)._render_qweb_html(
+            report_ref, res_ids, data=data
+        )[0]
+        bodies, html_ids, header, footer, paper = report.with_context(
+            **context
+        )._prepare_html(html, report_model=report.model)
+        if html_ids != res_ids:
+            return self._einvoice_render_each(report_ref, res_ids)
+
+        def run(body):
+            return self._run_wkhtmltopdf(
+                [body],
+                report_ref=report_ref,
+                header=header,
+                footer=footer,
+                landscape=self.env.context.get("landscape"),
+                specific_paperformat_args=paper,
+                set_viewport_size=self.env.context.get("set_viewport_size"),
+            )
+
+        def render_batch(items):
+            try:
+                pdf = run(_one_flow([body for _res_id, body in items]))
+            except UserError as error:
+                _logger.info("shared rendering failed, halving: %s", error)
+                return None
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            if len(reader.pages) != len(items):
+                return None
+            documents = []
+            for page in reader.pages:
+                writer = PdfFileWriter()
+                writer.add_page(page)
+                stream = io.BytesIO()
+                writer.write(stream)
+                documents.append(stream.getvalue())
+            return documents
+
+        def render_one(item):
+            try:
+                return run(item[1])
+            except UserError as error:
+                _logger.warning("record %s not rendered: %s", item[0], error)
+                return None
+
+        documents = render_in_batches(
+            list(zip(res_ids, bodies, strict=True)), render_batch, render_one
+        )
+        return {
+            res_id: pdf
+            for res_id, pdf in zip(res_ids, documents, strict=True)
+            if pdf is not None
+        }
+
+    @api.model
+    def _einvoice_render_each(self, report_ref, res_ids):
+        pdfs = {}
+        for res_id in res_ids:
+            try:
+                pdfs[res_id] = self._render_qweb_pdf(report_ref, res_ids=[res_id])[0]
+            except UserError as error:
+                _logger.warning("record %s not rendered: %s", res_id, error)
+        return pdfs
+
+
+def _one_flow(bodies):
+    """The documents of ``bodies`` (each a page of Odoo's minimal report layout) in
+    one page, each from a new page on."""
+    first = lxml.html.document_fromstring(bodies[0])
+    body = first.find("body")
+    for html in bodies[1:]:
+        other = lxml.html.document_fromstring(html).find("body")
+        for index, node in enumerate(other):
+            if index == 0:
+                style = node.get("style", "")
+                node.set("style", f"page-break-before: always; {style}".strip())
+            body.append(node)
+    return lxml.html.tostring(first, encoding="unicode", doctype="<!DOCTYPE html>")

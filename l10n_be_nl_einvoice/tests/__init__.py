@@ -7,3 +7,7 @@ from . import test_numbering_audit
 from . import test_ubl_check
 from . import test_late_interest
 from . import test_reminders
+from . import test_recurring
+from . import test_recurring_concurrency
+from . import test_dashboard
+from . import test_recurring_xmlrpc

@@ -2,10 +2,12 @@
 """Payment reminders: levels after the due date, statutory interest and costs, the
 consumer rules, each level once per invoice, e-mailed through the ledger."""
 
+import io
 from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from ..models import einvoice_reminder as reminder_module
 from .common import DemoCompanyCase, deliver_mails, start_loopback_smtp
@@ -265,3 +267,48 @@ class TestReminders(DemoCompanyCase):
         self.assertEqual((reminder.state, letter.state), ("sent", "sent"))
         self.assertEqual(move.einvoice_reminder_level_id, reminder.level_id)
         self.assertTrue(move.einvoice_reminder_first_by_post)
+
+    def test_reminders_share_wkhtmltopdf_calls_and_a_long_one_goes_alone(self):
+        """Without patched Qt (this machine's build) one-page reminders are rendered
+        in one call and cut page by page; a reminder longer than a page is rendered
+        on its own; each reminder gets its own PDF."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Klant {i} BV", "is_company": True, "email": f"k{i}@x.be"}
+                for i in range(4)
+            ]
+        )
+        for partner in partners[:3]:
+            self.invoice(partner)
+        for _i in range(45):  # one customer with a reminder of two pages or more
+            self.invoice(partners[3])
+        for partner in partners:
+            partner.einvoice_reminder_by_post = True
+        report = self.env["ir.actions.report"]
+        calls = []
+        original = type(report)._run_wkhtmltopdf
+
+        def counting(this, bodies, **kwargs):
+            calls.append(len(bodies))
+            return original(this, bodies, **kwargs)
+
+        with (
+            patch.object(type(report), "_einvoice_wkhtmltopdf_version", lambda s: ""),
+            patch.object(type(report), "_run_wkhtmltopdf", counting),
+        ):
+            reminders = self.reminders.browse(
+                self.run_on("2025-10-10")["reminder_ids"]
+            ).filtered(lambda r: r.partner_id in partners)
+        self.assertEqual(len(reminders), 4)
+        self.assertEqual(set(reminders.mapped("state")), {"to_post"})
+        pages = {}
+        for reminder in reminders:
+            pdf = reminder.transmission_ids.attachment_ids
+            self.assertEqual(pdf.mimetype, "application/pdf")
+            pages[reminder.partner_id] = len(PdfFileReader(io.BytesIO(pdf.raw)).pages)
+        self.assertEqual([pages[p] for p in partners[:3]], [1, 1, 1])
+        self.assertGreater(pages[partners[3]], 1)
+        # Every call renders one page flow; far fewer calls than reminders would
+        # need if the long one did not spoil its batch: 4 -> 2 + 2 -> 1 + 1.
+        self.assertTrue(all(count == 1 for count in calls))
+        self.assertLessEqual(len(calls), 5)

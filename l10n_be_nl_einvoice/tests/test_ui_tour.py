@@ -21,3 +21,12 @@ class TestUiTour(HttpCase):
                 "needs the demo data of setup/demo_data.py (loaded by ./setup/test)"
             )
         self.start_tour("/odoo", "l10n_be_nl_einvoice_reminders", login="admin")
+
+    def test_bookkeeper_opens_the_dashboard_of_what_was_sent(self):
+        if not self.env["res.partner"].search_count(
+            [("name", "=", "Bakkerij Janssens BV")]
+        ):
+            self.skipTest(
+                "needs the demo data of setup/demo_data.py (loaded by ./setup/test)"
+            )
+        self.start_tour("/odoo", "l10n_be_nl_einvoice_dashboard", login="admin")

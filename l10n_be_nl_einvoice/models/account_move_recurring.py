@@ -1,0 +1,28 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# Recurring plans: the plan an invoice was made by, and "Make recurring".
+# pylint: disable=consider-merging-classes-inherited
+from odoo import _, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    einvoice_recurring_plan_id = fields.Many2one(
+        "einvoice.recurring.plan",
+        string="Recurring plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+
+    def action_einvoice_make_recurring(self):
+        """The invoice form's "Make recurring": a draft plan from this invoice."""
+        self.ensure_one()
+        plan_id = self.env["einvoice.recurring.plan"].create_from_invoice(self.id)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Recurring plan"),
+            "res_model": "einvoice.recurring.plan",
+            "res_id": plan_id,
+            "view_mode": "form",
+        }
