@@ -148,7 +148,8 @@ class AccountMove(models.Model):
             for failure in report.failures
         ]
         fatal = [p for p in problems if p["flag"] == "fatal"]
-        self.sudo().write(
+        # The check's outcome only: the invoice's lines stay as they are.
+        self.sudo().with_context(skip_invoice_sync=True).write(
             {
                 "einvoice_check_state": "error"
                 if fatal

@@ -162,7 +162,10 @@ class EinvoiceEmailSend(models.AbstractModel):
             attachments=attachments,
             formats=formats,
         )
-        move.sudo().write({"is_move_sent": True, "einvoice_sent": True})
+        # Flags only: the invoice's lines stay as they are.
+        move.sudo().with_context(skip_invoice_sync=True).write(
+            {"is_move_sent": True, "einvoice_sent": True}
+        )
         return mail
 
     @api.model

@@ -32,6 +32,7 @@ class EinvoiceRecurringPlan(models.Model):
     _description = "Recurring invoice plan"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "next_date, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
@@ -314,9 +315,11 @@ class EinvoiceRecurringPlan(models.Model):
         return self.search(domain)._generate_due(day)
 
     def _generate_due(self, day):
-        """Invoice the due periods of these plans, each in a savepoint: a plan that
-        fails is set aside with its reason and an activity, and the others go on.
-        Invoices to send are handed to the background sending at the end."""
+        """Invoice the due periods of these plans. All at once when nothing goes
+        wrong (one creation and one posting for the lot); otherwise plan by plan,
+        each in a savepoint: a plan that fails is set aside with its reason and an
+        activity, and the others go on. Invoices to send are handed to the
+        background sending at the end."""
         result = {
             "invoice_ids": [],
             "plans": 0,
@@ -324,22 +327,30 @@ class EinvoiceRecurringPlan(models.Model):
             "skipped_periods": {},
             "failed": [],
         }
-        to_send = self.env["account.move"]
-        for plan in self:
-            if not plan._lock():
-                continue
-            plan.invalidate_recordset()
-            if plan.state != "running":
-                continue
+        plans = self._locked()
+        plans.invalidate_recordset()
+        plans = plans.filtered(lambda p: p.state == "running")
+        outcomes = None
+        if len(plans) > 1:
             try:
                 with self.env.cr.savepoint():
-                    moves, caught_up, skipped = plan._generate(day)
-            except (UserError, ValidationError) as error:
-                plan._set_aside(str(error))
-                result["failed"].append(
-                    {"plan_id": plan.id, "name": plan.name, "reason": str(error)}
-                )
-                continue
+                    outcomes = plans._generate_together(day)
+            except (UserError, ValidationError, errors.UniqueViolation) as error:
+                _logger.info("recurring plans one by one: %s", error)
+                plans.invalidate_recordset()
+        if outcomes is None:
+            outcomes = []
+            for plan in plans:
+                try:
+                    with self.env.cr.savepoint():
+                        outcomes.append((plan, *plan._generate(day)))
+                except (UserError, ValidationError) as error:
+                    plan._set_aside(str(error))
+                    result["failed"].append(
+                        {"plan_id": plan.id, "name": plan.name, "reason": str(error)}
+                    )
+        to_send = self.env["account.move"]
+        for plan, moves, caught_up, skipped in outcomes:
             if moves:
                 result["plans"] += 1
             result["invoice_ids"] += moves.ids
@@ -353,31 +364,30 @@ class EinvoiceRecurringPlan(models.Model):
             to_send.einvoice_send_email(background=True)
         return result
 
-    def _lock(self):
-        """Whether this run may invoice this plan: not when another run (a worker, a
-        click, an RPC call) holds it, nor when one changed it since this transaction
-        began (that run invoiced it; PostgreSQL refuses to lock a row changed after
-        the snapshot of a repeatable-read transaction)."""
-        self.ensure_one()
+    def _locked(self):
+        """These plans but those another run holds or changed since this
+        transaction began (`_lock`): one statement for all, else one by one."""
+        if not self:
+            return self
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM einvoice_recurring_plan WHERE id = %s "
+                    "SELECT id FROM einvoice_recurring_plan WHERE id IN %s "
                     "FOR UPDATE SKIP LOCKED",
-                    [self.id],
+                    [tuple(self.ids)],
                 )
-                return bool(self.env.cr.fetchone())
+                locked = {row[0] for row in self.env.cr.fetchall()}
+            return self.filtered(lambda p: p.id in locked)
         except errors.SerializationFailure:
-            return False
+            return self.filtered(lambda p: p._lock())
 
-    def _generate(self, day):
-        """This plan's invoices for the periods due on `day`: ``(moves, number of
-        periods invoiced, number of periods skipped)``."""
+    def _due_periods(self, day):
+        """``(due, skipped)``: the periods to invoice on `day` and, for a plan that
+        invoices only the latest after an interruption, those it skips."""
         self.ensure_one()
-        rhythm = self._rhythm()
         due = lp.due(
             self.date_start,
-            rhythm,
+            self._rhythm(),
             self.invoice_date_rule,
             self.invoice_day,
             self.next_index,
@@ -385,12 +395,86 @@ class EinvoiceRecurringPlan(models.Model):
             self.date_end or None,
             self.count or None,
         )
+        if self.catch_up == "current" and len(due) > 1:
+            return due[-1:], due[:-1]
+        return due, []
+
+    def _generate_together(self, day):
+        """`_generate` for many plans at once: the periods, the invoices and their
+        posting each in one go. Any problem raises, and the caller goes plan by
+        plan."""
+        work = []
+        for plan in self:
+            due, skipped = plan._due_periods(day)
+            if not due:
+                plan._finish_if_done()
+                continue
+            plan._check_ready()
+            work.append((plan, plan._rhythm(), due, skipped))
+        if not work:
+            return []
+        moves = self.env["account.move"]
+        # No "created" note on each invoice: the plan's periods say where it
+        # comes from.
+        creator = self.env["account.move"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        for company in self.company_id:
+            moves |= creator.with_company(company).create(
+                [
+                    plan._invoice_values(item, rhythm)
+                    for plan, rhythm, due, _skipped in work
+                    if plan.company_id == company
+                    for item in due
+                ]
+            )
+        by_plan = {}
+        for move in moves:
+            by_plan.setdefault(move.einvoice_recurring_plan_id.id, []).append(move)
+        periods = []
+        made = []
+        for plan, rhythm, due, skipped in work:
+            periods += [plan._period_values(i, rhythm, "skipped") for i in skipped]
+            plan_moves = self.env["account.move"]
+            for item, move in zip(due, by_plan[plan.id], strict=True):
+                periods.append(
+                    {**plan._period_values(item, rhythm), "move_id": move.id}
+                )
+                plan_moves |= move
+            made.append((plan, plan_moves, due, skipped))
+        self.env["einvoice.recurring.period"].sudo().create(periods)
+        to_post = moves.filtered(
+            lambda m: m.einvoice_recurring_plan_id.invoice_action in ("post", "send")
+        )
+        if to_post:
+            to_post.action_post()
+        to_send = moves.filtered(
+            lambda m: m.einvoice_recurring_plan_id.invoice_action == "send"
+        )
+        _ready, refused = self.env["einvoice.email.send"]._split(to_send)
+        if refused:
+            raise UserError(refused[0]["reason"])
+        outcomes = []
+        for plan, plan_moves, due, skipped in made:
+            plan._advance(due, skipped)
+            outcomes.append((plan, plan_moves, len(due), len(skipped)))
+        return outcomes
+
+    def _advance(self, due, skipped):
+        self.next_index = due[-1].index + 1
+        self._finish_if_done()
+        if len(due) > 1 or skipped:
+            self.message_post(body=self._catch_up_note(due, skipped))
+
+    def _generate(self, day):
+        """This plan's invoices for the periods due on `day`: ``(moves, number of
+        periods invoiced, number of periods skipped)``."""
+        self.ensure_one()
+        rhythm = self._rhythm()
+        due, skipped = self._due_periods(day)
         if not due:
             self._finish_if_done()
             return self.env["account.move"], 0, 0
-        skipped = []
-        if self.catch_up == "current" and len(due) > 1:
-            skipped, due = due[:-1], due[-1:]
         self._check_ready()
         period_model = self.env["einvoice.recurring.period"].sudo()
         for item in skipped:
@@ -406,7 +490,11 @@ class EinvoiceRecurringPlan(models.Model):
                     "period %s of plan %s already invoiced", item.index, self.id
                 )
                 continue
-            move = self._make_invoice(item, rhythm)
+            move = (
+                self.env["account.move"]
+                .with_company(self.company_id)
+                .create(self._invoice_values(item, rhythm))
+            )
             period.move_id = move
             moves |= move
         if self.invoice_action in ("post", "send") and moves:
@@ -415,10 +503,7 @@ class EinvoiceRecurringPlan(models.Model):
             _ready, refused = self.env["einvoice.email.send"]._split(moves)
             if refused:
                 raise UserError(refused[0]["reason"])
-        self.next_index = due[-1].index + 1
-        self._finish_if_done()
-        if len(due) > 1 or skipped:
-            self.message_post(body=self._catch_up_note(due, skipped))
+        self._advance(due, skipped)
         return moves, len(due), len(skipped)
 
     def _period_values(self, item, rhythm, state="invoiced"):
@@ -496,7 +581,7 @@ class EinvoiceRecurringPlan(models.Model):
                 )
             )
 
-    def _make_invoice(self, item, rhythm):
+    def _invoice_values(self, item, rhythm):
         lang = self.partner_id.lang or self.env.lang
         lang_env = self.with_context(lang=lang).env
         period_text = _(
@@ -531,26 +616,20 @@ class EinvoiceRecurringPlan(models.Model):
             if line.analytic_distribution:
                 values["analytic_distribution"] = line.analytic_distribution
             lines.append(Command.create(values))
-        return (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "company_id": self.company_id.id,
-                    "partner_id": self.partner_id.id,
-                    "journal_id": self.journal_id.id,
-                    "invoice_date": lp.invoice_date(
-                        item, rhythm, self.invoice_date_rule, self.invoice_day
-                    ),
-                    "invoice_payment_term_id": self.payment_term_id.id,
-                    "invoice_origin": self.name,
-                    "fiscal_position_id": fiscal_position.id,
-                    "einvoice_recurring_plan_id": self.id,
-                    "invoice_line_ids": lines,
-                }
-            )
-        )
+        return {
+            "move_type": "out_invoice",
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "journal_id": self.journal_id.id,
+            "invoice_date": lp.invoice_date(
+                item, rhythm, self.invoice_date_rule, self.invoice_day
+            ),
+            "invoice_payment_term_id": self.payment_term_id.id,
+            "invoice_origin": self.name,
+            "fiscal_position_id": fiscal_position.id,
+            "einvoice_recurring_plan_id": self.id,
+            "invoice_line_ids": lines,
+        }
 
     def _set_aside(self, reason):
         """The plan stops until someone fixes it and resumes it; its responsible
@@ -639,6 +718,7 @@ class EinvoiceRecurringLine(models.Model):
     _description = "Recurring invoice plan line"
     _inherit = ["analytic.mixin"]
     _order = "plan_id, sequence, id"
+    _check_company_auto = True
 
     plan_id = fields.Many2one(
         "einvoice.recurring.plan", required=True, ondelete="cascade", index=True

@@ -31,7 +31,9 @@ class MailMail(models.Model):
                     }
                 )
                 if transmission.move_id:
-                    transmission.move_id.einvoice_sent_on = transmission.sent_at
+                    transmission.move_id.with_context(
+                        skip_invoice_sync=True
+                    ).einvoice_sent_on = transmission.sent_at
             elif mail.state == "exception":
                 transmission.write(
                     {

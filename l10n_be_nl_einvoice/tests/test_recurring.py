@@ -8,7 +8,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import DemoCompanyCase
@@ -218,7 +218,7 @@ class TestRecurring(DemoCompanyCase):
             name="Two", invoice_action="draft"
         )
         calls = []
-        original = type(self.plans)._make_invoice
+        original = type(self.plans)._invoice_values
 
         def crashing(this, item, rhythm):
             calls.append(this.name)
@@ -227,7 +227,7 @@ class TestRecurring(DemoCompanyCase):
             return original(this, item, rhythm)
 
         with (
-            patch.object(type(self.plans), "_make_invoice", crashing),
+            patch.object(type(self.plans), "_invoice_values", crashing),
             self.assertRaises(RuntimeError),
             self.env.cr.savepoint(),
             freeze_time("2027-02-01"),
@@ -275,6 +275,23 @@ class TestRecurring(DemoCompanyCase):
         )
         visible = self.plans.with_user(user).search([])
         self.assertNotIn("Elsewhere", visible.mapped("name"))
+        # A tax of the Dutch demo company.
+        foreign_tax = (
+            self.env["account.tax"]
+            .sudo()
+            .search(
+                [("company_id", "!=", self.company.id), ("type_tax_use", "=", "sale")],
+                limit=1,
+            )
+        )
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.plan(
+                line_ids=[
+                    Command.create(
+                        {"name": "Huur", "tax_ids": [Command.set(foreign_tax.ids)]}
+                    )
+                ]
+            )
         portal = new_test_user(
             self.env, login="portal-recurring", groups="base.group_portal"
         )
