@@ -26,5 +26,7 @@ from . import einvoice_reminder_level
 from . import einvoice_reminder
 from . import account_move_reminder
 from . import einvoice_recurring_plan
+from . import einvoice_recurring_line
+from . import einvoice_recurring_generation
 from . import account_move_recurring
 from . import einvoice_dashboard

@@ -18,11 +18,20 @@ import argparse
 import logging
 import multiprocessing
 import sys
-import threading
 import time
 from datetime import date
 
-from common import free_port, registry, stock_db
+from common import (
+    CountingInbox,
+    PeakMemory,
+    drain_queue,
+    free_port,
+    in_process,
+    loopback_mail_server,
+    registry,
+    rss_mib,
+    stock_db,
+)
 
 try:
     from aiosmtpd.controller import Controller
@@ -32,56 +41,12 @@ except ImportError:
 COMPANY = "Atelier Lambrecht BV"
 
 
-class Inbox:
-    def __init__(self, counter):
-        self.counter = counter
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.counter.get_lock():
-            self.counter.value += 1
-        return "250 OK"
-
-
-def rss_mib():
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class PeakMemory:
-    def __enter__(self):
-        self.start = self.peak = rss_mib()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-        return self
-
-    def _watch(self):
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, rss_mib())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, rss_mib())
-
-
 def customers(env, count, port):
     """The demo company, its mail queue pointed at the loopback server, and `count`
     customers with an e-mail address."""
     company = env["res.company"].search([("name", "=", COMPANY)])
     env = env(context=dict(env.context, allowed_company_ids=company.ids))
-    env["ir.mail_server"].search([]).active = False
-    env["ir.mail_server"].create(
-        {
-            "name": "loopback",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": port,
-            "smtp_encryption": "none",
-        }
-    )
+    loopback_mail_server(env, port)
     partners = env["res.partner"].create(
         [
             {
@@ -98,12 +63,6 @@ def customers(env, count, port):
     )
     product = env["product.product"].search([("name", "=", "Workshop hour")], limit=1)
     return env, company, partners, product
-
-
-def drain_queue(env):
-    mails = env["mail.mail"].search([("state", "=", "outgoing")])
-    mails.send(auto_commit=False)
-    return len(mails)
 
 
 def run_ours(env, count, port, today):
@@ -250,18 +209,6 @@ def measure(db, count, port, counter, run, results):
     )
 
 
-def in_process(db, count, port, counter, run):
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    process = context.Process(
-        target=measure, args=(db, count, port, counter, run, results)
-    )
-    process.start()
-    result = results.get()
-    process.join()
-    return result
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="einvoice_bench")
@@ -270,11 +217,13 @@ def main():
     args = parser.parse_args()
     stock_db(args.stock_db, install=["contract"])
     counter = multiprocessing.get_context("fork").Value("i", 0)
-    smtp = Controller(Inbox(counter), hostname="127.0.0.1", port=free_port())
+    smtp = Controller(CountingInbox(counter), hostname="127.0.0.1", port=free_port())
     smtp.start()
     try:
-        ours = in_process(args.db, args.plans, smtp.port, counter, run_ours)
-        oca = in_process(args.stock_db, args.plans, smtp.port, counter, run_oca)
+        ours = in_process(measure, args.db, args.plans, smtp.port, counter, run_ours)
+        oca = in_process(
+            measure, args.stock_db, args.plans, smtp.port, counter, run_oca
+        )
     finally:
         smtp.stop()
     print(f"\n{args.plans} recurring plans due on the same day")

@@ -2,10 +2,12 @@
 template, and an XML-RPC client. Not collected by pytest (files are bench_*.py)."""
 
 import contextlib
+import multiprocessing
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import xmlrpc.client
@@ -95,3 +97,78 @@ class Rpc:
     def clone(self):
         """A client with its own connection, for one thread."""
         return Rpc(self.url, self.db, password=self.password)
+
+
+def rss_mib():
+    """This process's resident memory, in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class PeakMemory:
+    """The highest resident memory of this process while the block runs (`peak`,
+    and `start`, the memory before it)."""
+
+    def __enter__(self):
+        self.start = self.peak = rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self):
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, rss_mib())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mib())
+
+
+class CountingInbox:
+    """An SMTP handler that counts the messages it accepts, in a counter shared
+    with the benchmark's child processes (multiprocessing.Value)."""
+
+    def __init__(self, counter):
+        self.counter = counter
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.counter.get_lock():
+            self.counter.value += 1
+        return "250 OK"
+
+
+def loopback_mail_server(env, port):
+    """Odoo's mail queue pointed at the SMTP server on `port` only."""
+    env["ir.mail_server"].search([]).active = False
+    env["ir.mail_server"].create(
+        {
+            "name": "loopback",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_encryption": "none",
+        }
+    )
+
+
+def drain_queue(env):
+    """Send what the mail queue holds, as its cron does; the number of e-mails."""
+    mails = env["mail.mail"].search([("state", "=", "outgoing")])
+    mails.send(auto_commit=False)
+    return len(mails)
+
+
+def in_process(target, *args):
+    """`target(*args, results)` in a child process of its own (its memory measured
+    apart from the other side's); what it put in `results`."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    process = context.Process(target=target, args=(*args, results))
+    process.start()
+    result = results.get()
+    process.join()
+    return result
