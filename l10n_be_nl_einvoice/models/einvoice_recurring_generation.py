@@ -62,7 +62,10 @@ class EinvoiceRecurringPlan(models.Model):
             for plan in plans:
                 try:
                     with self.env.cr.savepoint():
-                        outcomes.append((plan, *plan._generate(day)))
+                        outcomes += plan._generate_together(day)
+                except errors.UniqueViolation:
+                    # Its periods were invoiced by another run a moment ago.
+                    _logger.info("plan %s already invoiced by another run", plan.id)
                 except (UserError, ValidationError) as error:
                     plan._set_aside(str(error))
                     result["failed"].append(
@@ -119,9 +122,10 @@ class EinvoiceRecurringPlan(models.Model):
         return due, []
 
     def _generate_together(self, day):
-        """`_generate` for many plans at once: the periods, the invoices and their
-        posting each in one go. Any problem raises, and the caller goes plan by
-        plan."""
+        """The invoices of these plans for the periods due on `day`: the periods,
+        the invoices and their posting each in one go; ``[(plan, moves, periods
+        invoiced, periods skipped)]``. Any problem raises, and the caller goes
+        plan by plan."""
         work = []
         for plan in self:
             due, skipped = plan._due_periods(day)
@@ -184,46 +188,6 @@ class EinvoiceRecurringPlan(models.Model):
         self._finish_if_done()
         if len(due) > 1 or skipped:
             self.message_post(body=self._catch_up_note(due, skipped))
-
-    def _generate(self, day):
-        """This plan's invoices for the periods due on `day`: ``(moves, number of
-        periods invoiced, number of periods skipped)``."""
-        self.ensure_one()
-        rhythm = self._rhythm()
-        due, skipped = self._due_periods(day)
-        if not due:
-            self._finish_if_done()
-            return self.env["account.move"], 0, 0
-        self._check_ready()
-        period_model = self.env["einvoice.recurring.period"].sudo()
-        for item in skipped:
-            period_model.create(self._period_values(item, rhythm, state="skipped"))
-        moves = self.env["account.move"]
-        for item in due:
-            try:
-                with self.env.cr.savepoint():
-                    period = period_model.create(self._period_values(item, rhythm))
-            except errors.UniqueViolation:
-                # Invoiced by another run a moment ago.
-                _logger.info(
-                    "period %s of plan %s already invoiced", item.index, self.id
-                )
-                continue
-            move = (
-                self.env["account.move"]
-                .with_company(self.company_id)
-                .create(self._invoice_values(item, rhythm))
-            )
-            period.move_id = move
-            moves |= move
-        if self.invoice_action in ("post", "send") and moves:
-            moves.action_post()
-        if self.invoice_action == "send" and moves:
-            _ready, refused = self.env["einvoice.email.send"]._split(moves)
-            if refused:
-                raise UserError(refused[0]["reason"])
-        self._advance(due, skipped)
-        return moves, len(due), len(skipped)
 
     def _period_values(self, item, rhythm, state="invoiced"):
         return {
