@@ -24,6 +24,7 @@ from . import einvoice_legal_rate
 from . import account_move_late_interest
 from . import einvoice_reminder_level
 from . import einvoice_reminder
+from . import einvoice_reminder_send
 from . import account_move_reminder
 from . import einvoice_recurring_plan
 from . import einvoice_recurring_line

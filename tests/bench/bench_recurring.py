@@ -15,7 +15,6 @@ number of plans) and the peak of each side.
 """
 
 import argparse
-import logging
 import multiprocessing
 import sys
 import time
@@ -28,6 +27,7 @@ from common import (
     free_port,
     in_process,
     loopback_mail_server,
+    quiet_logs,
     registry,
     rss_mib,
     stock_db,
@@ -185,10 +185,7 @@ def run_oca(env, count, port, today):
 def measure(db, count, port, counter, run, results):
     from odoo import SUPERUSER_ID, api
 
-    logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(
-        logging.ERROR
-    )
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    quiet_logs()
     today = date.today()
     with registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

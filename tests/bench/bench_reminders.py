@@ -20,7 +20,6 @@ while it runs (above the process's memory before the run).
 """
 
 import argparse
-import logging
 import multiprocessing
 import sys
 import time
@@ -33,6 +32,7 @@ from common import (
     free_port,
     in_process,
     loopback_mail_server,
+    quiet_logs,
     registry,
     stock_db,
 )
@@ -191,10 +191,7 @@ def measure(db, args, port, counter, run, results):
     """In a process of its own: the data, then `run` on it; nothing is kept."""
     from odoo import SUPERUSER_ID, api
 
-    logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(
-        logging.ERROR
-    )
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    quiet_logs()
     today = date.today()
     with registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -2,6 +2,7 @@
 template, and an XML-RPC client. Not collected by pytest (files are bench_*.py)."""
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import socket
@@ -172,3 +173,12 @@ def in_process(target, *args):
     result = results.get()
     process.join()
     return result
+
+
+def quiet_logs():
+    """Keep the mail queue's lines and the distribution wkhtmltopdf's warnings out of
+    the benchmark's output."""
+    logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(
+        logging.ERROR
+    )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)

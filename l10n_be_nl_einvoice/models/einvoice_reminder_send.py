@@ -1,0 +1,252 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# Payment reminders: sending them (e-mail through the ledger, or a letter to post),
+# and what a sent reminder leaves on its invoices and customer.
+# pylint: disable=consider-merging-classes-inherited
+from collections import defaultdict
+
+from markupsafe import escape
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import email_addresses
+
+
+class EinvoiceReminder(models.Model):
+    _inherit = "einvoice.reminder"
+
+    # -- sending -------------------------------------------------------------------
+
+    def _send(self):
+        ledger = self.env["einvoice.transmission"]
+        todo = []
+        for reminder in self.filtered(lambda r: r.state == "queued"):
+            if reminder._paid_since():
+                continue
+            transmission = ledger._open(
+                reminder,
+                "post" if reminder.by_post else "email",
+                kind="reminder",
+                scheduled_at=fields.Datetime.now(),
+            )
+            if not reminder.by_post and transmission.state in ("sending", "sent"):
+                reminder.state = "sent"
+                continue
+            todo.append((reminder, transmission))
+        # The PDFs and e-mails of the whole chunk at once: few wkhtmltopdf calls.
+        pdfs = self.browse([r.id for r, _t in todo])._pdfs()
+        contents = self.browse(
+            [r.id for r, _t in todo if not r.by_post]
+        )._mail_contents()
+        for reminder, transmission in todo:
+            try:
+                with self.env.cr.savepoint():
+                    if reminder.by_post:
+                        reminder._prepare_letter(transmission, pdfs.get(reminder.id))
+                    else:
+                        reminder._deliver(
+                            transmission, pdfs.get(reminder.id), contents[reminder.id]
+                        )
+            except UserError as error:
+                reminder.state = "failed"
+                transmission.write(
+                    {
+                        "state": "failed",
+                        "attempts": transmission.attempts + 1,
+                        "last_error": str(error),
+                    }
+                )
+        if self:
+            ledger._wake_mail_queue()
+
+    def _paid_since(self):
+        """An invoice of a queued reminder was paid (a bank import, a credit note)
+        or put on hold before it went: the reminder is cancelled and its other
+        invoices are free for the next run."""
+        self.ensure_one()
+        changed = self.line_ids.move_id.filtered(
+            lambda m: (
+                m.payment_state in ("paid", "in_payment", "reversed")
+                or m.einvoice_reminder_hold
+            )
+        )
+        if not changed:
+            return False
+        self.write(
+            {
+                "state": "cancelled",
+                "note": _(
+                    "Not sent: %(invoices)s paid or put on hold in the meantime.",
+                    invoices=", ".join(changed.mapped("name")),
+                ),
+            }
+        )
+        self.line_ids.unlink()
+        return True
+
+    def _pdfs(self):
+        """The reminders as PDF attachments of their own, ``{id: attachment}``
+        (rendered together: `_einvoice_render_pdfs`)."""
+        if not self:
+            return {}
+        report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
+        rendered = report._einvoice_render_pdfs(
+            "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
+        )
+        done = self.filtered(lambda r: r.id in rendered)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{reminder.name}.pdf".replace("/", "_"),
+                        "raw": rendered[reminder.id],
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": reminder.id,
+                    }
+                    for reminder in done
+                ]
+            )
+        )
+        return dict(zip(done.ids, attachments, strict=True))
+
+    def _no_pdf(self):
+        return UserError(
+            _(
+                "The PDF of %(reminder)s could not be made (see the server log).",
+                reminder=self.display_name,
+            )
+        )
+
+    def _prepare_letter(self, transmission, attachment):
+        """A reminder by post: its PDF to print, sent once it is posted."""
+        if not attachment:
+            raise self._no_pdf()
+        transmission.sudo().write(
+            {
+                "recipients": self.partner_id._display_address(without_company=False)
+                or self.partner_id.display_name,
+                "formats": "PDF",
+                "attachment_ids": [fields.Command.set(attachment.ids)],
+            }
+        )
+        self.state = "to_post"
+
+    def action_mark_posted(self):
+        """The printed reminders were posted today: they count as sent from now
+        (the Belgian waiting period for consumers counts from the third working day
+        after)."""
+        for reminder in self.filtered(lambda r: r.state == "to_post"):
+            transmission = reminder.transmission_ids.filtered(
+                lambda t: t.channel == "post" and t.state == "pending"
+            )
+            transmission.sudo().write(
+                {"state": "sent", "sent_at": fields.Datetime.now(), "attempts": 1}
+            )
+            # Billing users confirm the posting; the reminder itself is read-only.
+            reminder.sudo().write(
+                {"date": fields.Date.context_today(reminder), "state": "sent"}
+            )
+            reminder._record_on_invoices(_("the customer's address, by post"))
+        return True
+
+    def _mail_contents(self):
+        """``{id: (subject, body)}`` of each reminder's e-mail, from its level's
+        template in the customer's language, rendered per template at once."""
+        contents = {}
+        templates = self.env["mail.template"]
+        for level in self.level_id:
+            templates |= level._template()
+        for template in templates:
+            reminders = self.filtered(
+                lambda r, template=template: r.level_id._template() == template
+            )
+            subjects = template._render_field(
+                "subject", reminders.ids, compute_lang=True
+            )
+            bodies = template._render_field(
+                "body_html", reminders.ids, compute_lang=True
+            )
+            for reminder in reminders:
+                contents[reminder.id] = (
+                    subjects[reminder.id] or reminder.name,
+                    bodies[reminder.id],
+                )
+        return contents
+
+    def _deliver(self, transmission, attachment, content):
+        self.ensure_one()
+        if not self.email_to:
+            raise UserError(
+                _(
+                    "%(customer)s has no e-mail address for reminders.",
+                    customer=self.partner_id.display_name,
+                )
+            )
+        if not attachment:
+            raise self._no_pdf()
+        attachments = attachment
+        if self.level_id.attach_invoices:
+            for line in self.line_ids:
+                if line.move_id.invoice_pdf_report_id:
+                    attachments |= line.move_id.invoice_pdf_report_id
+        subject, body = content
+        company_email = self.company_id.email_formatted
+        # Sent in the company's name; nobody follows a reminder for having sent it.
+        transmission._queue_mail(
+            self.with_context(mail_create_nosubscribe=True),
+            subject=subject,
+            body=body,
+            email_from=company_email or self.env.user.email_formatted,
+            recipients=email_addresses.split(self.email_to),
+            attachments=attachments,
+            formats=["PDF"],
+            author=self.company_id.partner_id if company_email else None,
+        )
+        self.state = "sent"
+        self._record_on_invoices(self.email_to)
+
+    def _record_on_invoices(self, recipient):
+        """The level and date on each invoice, a note on it and on the customer."""
+        self.ensure_one()
+        groups = defaultdict(lambda: self.env["account.move"])
+        for line in self.line_ids:
+            move = line.move_id
+            groups[line.level_id, bool(move.einvoice_reminder_first_date)] |= move
+        for (level, reminded_before), moves in groups.items():
+            values = {
+                "einvoice_reminder_level_id": level.id,
+                "einvoice_reminder_date": self.date,
+            }
+            if not reminded_before:
+                values["einvoice_reminder_first_date"] = self.date
+                values["einvoice_reminder_first_by_post"] = self.by_post
+            # Bookkeeping of the reminder only: the invoice's lines stay as they are.
+            moves.sudo().with_context(skip_invoice_sync=True).write(values)
+        self.env["account.move"].sudo()._message_log_batch(
+            {
+                line.move_id.id: escape(
+                    _(
+                        "%(level)s sent to %(recipient)s on %(date)s.",
+                        level=line.level_id.name,
+                        recipient=recipient,
+                        date=self.date,
+                    )
+                )
+                for line in self.line_ids
+            }
+        )
+        self.partner_id._message_log(
+            body=escape(
+                _(
+                    "%(level)s sent on %(date)s: %(count)s invoice(s), %(total)s to "
+                    "pay.",
+                    level=self.level_id.name,
+                    date=self.date,
+                    count=len(self.line_ids),
+                    total=self.total,
+                )
+            )
+        )
