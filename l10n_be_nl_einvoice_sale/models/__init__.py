@@ -1,0 +1,2 @@
+from . import einvoice_recurring_plan
+from . import sale_order
