@@ -53,7 +53,7 @@ class BillmailSender(models.AbstractModel):
             return _("not an invoice, credit note or bill")
         if move.state != "posted":
             return _("not posted")
-        return None
+        return move._einvoice_gate("accountant")
 
     @api.model
     def _enqueue(self, pairs, remark=None):

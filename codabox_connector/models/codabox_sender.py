@@ -33,7 +33,7 @@ class CodaboxSender(models.AbstractModel):
             )
         if connection.vat_changed:
             return connection._vat_change_text()
-        return None
+        return move._einvoice_gate("accountant")
 
     @api.model
     def _send(self, moves):

@@ -255,6 +255,28 @@ class ValidatorProcess:
             answer = self._ask(request)
         return Report(answer["profile"], [RuleFailure(**f) for f in answer["failures"]])
 
+    def validate_many(self, documents):
+        """The reports of `documents` ((xml bytes, profile) pairs), checked in one
+        exchange with the helper; a document that cannot be checked has its
+        `UblValidationError` in its place. Thread-safe: another thread can render
+        while this one waits for the helper."""
+        if not documents:
+            return []
+        request = {
+            "batch": [
+                {"xml": base64.b64encode(data).decode(), "profile": profile}
+                for data, profile in documents
+            ]
+        }
+        with self._lock:
+            answer = self._ask(request)
+        return [
+            UblValidationError(item["error"])
+            if "error" in item
+            else Report(item["profile"], [RuleFailure(**f) for f in item["failures"]])
+            for item in answer["reports"]
+        ]
+
     def close(self):
         if self._process is not None:
             self._process.kill()
@@ -262,20 +284,28 @@ class ValidatorProcess:
             self._process = None
 
 
+def _answer(validator, request):
+    try:
+        report = validator.validate(
+            base64.b64decode(request["xml"]), request["profile"]
+        )
+    except (UblValidationError, ValueError, KeyError) as error:
+        return {"error": str(error)}
+    return {"profile": report.profile, "failures": [asdict(f) for f in report.failures]}
+
+
 def serve(rules_dir, stdin, stdout):
-    """The helper's loop: one JSON request per line in, one JSON answer per line out."""
+    """The helper's loop: one JSON request per line in, one JSON answer per line out;
+    a request ``{"batch": [...]}`` is answered with ``{"reports": [...]}``."""
     validator = Validator(rules_dir)
     for line in stdin:
         try:
             request = json.loads(line)
-            report = validator.validate(
-                base64.b64decode(request["xml"]), request["profile"]
-            )
-            answer = {
-                "profile": report.profile,
-                "failures": [asdict(f) for f in report.failures],
-            }
-        except (UblValidationError, ValueError, KeyError) as error:
+            if "batch" in request:
+                answer = {"reports": [_answer(validator, r) for r in request["batch"]]}
+            else:
+                answer = _answer(validator, request)
+        except (ValueError, TypeError) as error:
             answer = {"error": str(error)}
         stdout.write(json.dumps(answer).encode() + b"\n")
         stdout.flush()

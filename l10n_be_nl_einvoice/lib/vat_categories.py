@@ -103,6 +103,16 @@ MEANINGS = {
         "O", "VATEX-EU-O", "Not subject to VAT", "NS", "BETE-NS", "Not subject to VAT"
     ),
 }
+# Not a kind of tax: every line of a seller under a small-business exemption scheme.
+SCHEME_MEANINGS = {
+    "franchise": Meaning("E", None, None, "SC", "BETE-SC", "Small company"),
+}
+
+
+def meaning_of(kind):
+    """The meaning of a kind of tax or of a small-business scheme, or None."""
+    return MEANINGS.get(kind) or SCHEME_MEANINGS.get(kind)
+
 
 # UBL.BE names of the Belgian rates (VAT return grids 00-03).
 UBLBE_RATE_NAMES = {
@@ -163,4 +173,4 @@ def ublbe_name(kind, percent):
     """The UBL.BE tax category name (BTCC list) of a kind of tax at a rate."""
     if kind in (None, "standard", "zero"):
         return UBLBE_RATE_NAMES.get(Decimal(str(percent or 0)).normalize())
-    return MEANINGS[kind].ublbe_name
+    return meaning_of(kind).ublbe_name

@@ -8,6 +8,8 @@ from . import account_resequence
 from . import ir_actions_report
 from . import account_move_ubl
 from . import res_partner
+from . import res_partner_quality
+from . import account_move_legal
 from . import account_tax
 from . import account_edi_common
 from . import account_edi_xml_ubl_bis3

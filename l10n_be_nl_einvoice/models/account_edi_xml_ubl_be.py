@@ -5,7 +5,7 @@ from lxml import etree
 
 from odoo import models, release
 
-from ..lib.vat_categories import MEANINGS, UBLBE_FINANCIAL_DISCOUNT, ublbe_name
+from ..lib.vat_categories import UBLBE_FINANCIAL_DISCOUNT, meaning_of, ublbe_name
 
 UBLBE_CUSTOMIZATION = "urn:cen.eu:en16931:2017#conformant#urn:UBL.BE:1.0.0.20180214"
 NS = {
@@ -33,7 +33,7 @@ class AccountEdiXmlUblBe(models.AbstractModel):
         for vals, tax in zip(vals_list, taxes, strict=True):
             kind = vals.get("einvoice_vat_kind")
             vals["name"] = ublbe_name(kind, tax.amount)
-            meaning = MEANINGS.get(kind)
+            meaning = meaning_of(kind)
             if meaning and meaning.ublbe_code:
                 vals["tax_exemption_reason_code"] = meaning.ublbe_code
                 vals["tax_exemption_reason"] = meaning.ublbe_reason

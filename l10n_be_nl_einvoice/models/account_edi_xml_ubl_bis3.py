@@ -145,6 +145,17 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
             vals.update(name=name, description=name)
         return vals
 
+    def _get_note_vals_list(self, invoice):
+        # EXTENDS account_edi_ubl_cii: [BT-22] the invoice's legal mentions (reverse
+        # charge, exemption, small-business scheme) in its language, after the
+        # terms; one note, as Peppol BIS allows only one.
+        vals_list = super()._get_note_vals_list(invoice)
+        mentions = invoice._einvoice_legal_mentions()
+        if not mentions:
+            return vals_list
+        notes = [vals["note"] for vals in vals_list if vals.get("note")]
+        return [{"note": "\n".join([*notes, *mentions])}]
+
     def _export_invoice(self, invoice, convert_fixed_taxes=True):
         xml, errors = super()._export_invoice(invoice, convert_fixed_taxes)
         xml = self._einvoice_add_rounding_amount(xml)

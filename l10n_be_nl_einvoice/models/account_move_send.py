@@ -12,6 +12,19 @@ class AccountMoveSend(models.AbstractModel):
         # EXTENDS account_edi_ubl_cii: the UBL just built is checked with the official
         # rules before anything leaves; a fatal failure stops this invoice's sending
         # (no XML, no e-mail) and says why, the others go on.
+        # The master data Peppol needs is checked first: nothing is built for an
+        # invoice that cannot go.
+        if "peppol" in (invoice_data.get("sending_methods") or ()):
+            reason = invoice._einvoice_gate("peppol")
+            if reason:
+                invoice_data["error"] = {
+                    "error_title": _(
+                        "%(name)s was not sent: its master data is incomplete.",
+                        name=invoice.display_name,
+                    ),
+                    "errors": [reason],
+                }
+                return
         super()._hook_invoice_document_before_pdf_report_render(invoice, invoice_data)
         profile = CHECKED_FORMATS.get(invoice_data.get("invoice_edi_format"))
         xml_values = invoice_data.get("ubl_cii_xml_attachment_values")

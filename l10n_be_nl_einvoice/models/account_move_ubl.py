@@ -108,10 +108,11 @@ class AccountMove(models.Model):
             )
         return rules
 
-    def _einvoice_problems(self, xml, profile, builder_errors=()):
+    def _einvoice_problems(self, xml, profile, builder_errors=(), report=None):
         """What stands between this e-invoice and the receiver: Odoo's own checks, the
-        totals guard, then the official rules. Dicts with rule, flag, where, text; the
-        outcome is also stored on the invoice (E-invoice tab)."""
+        totals guard, then the official rules (their `report` when they already ran).
+        Dicts with rule, flag, where, text; the outcome is also stored on the invoice
+        (E-invoice tab)."""
         self.ensure_one()
         problems = [
             {
@@ -132,7 +133,9 @@ class AccountMove(models.Model):
                 }
                 for m in check_totals(xml)
             ]
-            report = get_validator(self._einvoice_rules_dir()).validate(xml, profile)
+            if report is None:
+                validator = get_validator(self._einvoice_rules_dir())
+                report = validator.validate(xml, profile)
         except UblValidationError as error:
             raise UserError(
                 _("%(name)s: the e-invoice cannot be checked: %(error)s",

@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..lib import email_addresses
+from ..lib.ubl_validate import Report, UblValidationError, get_validator
 from ..lib.wkhtmltopdf import is_patched
 from .res_company import UBL_PROFILES
 
@@ -52,7 +54,7 @@ class EinvoiceEmailSend(models.AbstractModel):
                 "already sent on %(when)s (resend it with a reason)",
                 when=sent[0].sent_at or sent[0].create_date,
             )
-        return None
+        return move._einvoice_gate("email")
 
     @api.model
     def _split(self, moves):
@@ -78,11 +80,15 @@ class EinvoiceEmailSend(models.AbstractModel):
         ready, skipped = self._split(moves)
         result = {"sent": [], "skipped": skipped, "failed": []}
         for company, company_moves in ready.grouped("company_id").items():
-            pdfs = self._render_pdfs(company_moves.with_company(company))
+            pdfs, ubls = self._prepare(company_moves.with_company(company))
             for move in company_moves:
                 try:
                     with self.env.cr.savepoint():
-                        self._queue(move.with_company(company), pdfs.get(move.id))
+                        self._queue(
+                            move.with_company(company),
+                            pdfs.get(move.id),
+                            ubls.get(move.id),
+                        )
                 except UserError as error:
                     result["failed"].append(
                         {"id": move.id, "name": move.display_name, "reason": str(error)}
@@ -92,6 +98,45 @@ class EinvoiceEmailSend(models.AbstractModel):
         if result["sent"]:
             self.env["einvoice.transmission"]._wake_mail_queue()
         return result
+
+    @api.model
+    def _prepare(self, moves):
+        """The PDFs of `moves` and their UBL checked by the official rules, the
+        rules running in their helper process while the PDFs are rendered:
+        ``({id: pdf}, {id: (profile, xml, builder errors, report)})``. An invoice
+        whose UBL carries its PDF (UBL.BE), or that cannot be built or checked
+        here, is left to `_ubl_attachment`, which says why."""
+        ubls = {}
+        for move in moves:
+            profile = move._einvoice_profile(None, "email")
+            if profile == "ublbe" and not move.invoice_pdf_report_id:
+                continue
+            try:
+                xml, errors = move._einvoice_export(profile)
+            except UserError:
+                continue
+            ubls[move.id] = (profile, xml, errors)
+        if not ubls:
+            return self._render_pdfs(moves), {}
+        try:
+            validator = get_validator(moves._einvoice_rules_dir())
+        except UserError:
+            return self._render_pdfs(moves), {}
+        documents = [(xml, profile) for profile, xml, _errors in ubls.values()]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(validator.validate_many, documents)
+            pdfs = self._render_pdfs(moves)
+            try:
+                reports = checking.result()
+            except UblValidationError as error:
+                _logger.warning("e-invoices checked one by one: %s", error)
+                reports = [None] * len(ubls)
+        checked = {
+            move_id: (*ubl, report)
+            for (move_id, ubl), report in zip(ubls.items(), reports, strict=True)
+            if isinstance(report, Report)
+        }
+        return pdfs, checked
 
     @api.model
     def _render_pdfs(self, moves):
@@ -129,19 +174,21 @@ class EinvoiceEmailSend(models.AbstractModel):
         return is_patched(self.env["ir.actions.report"]._einvoice_wkhtmltopdf_version())
 
     @api.model
-    def _queue(self, move, pdf):
+    def _queue(self, move, pdf, ubl=None):
         ledger = self.env["einvoice.transmission"]
         transmission = ledger._open(move, "email")
         if transmission.state in ("sending", "sent"):
             raise UserError(
                 _("%(invoice)s is already being sent.", invoice=move.display_name)
             )
-        self._deliver(move, transmission, pdf)
+        self._deliver(move, transmission, pdf, ubl)
         return transmission
 
     @api.model
-    def _deliver(self, move, transmission, pdf):
-        attachments, formats = self._attachments(move, pdf)
+    def _deliver(self, move, transmission, pdf, ubl=None):
+        """E-mail `move` with its `pdf` (rendered by `_render_pdfs`) and its UBL
+        (`ubl`: prepared and checked by `_prepare`, else built here)."""
+        attachments, formats = self._attachments(move, pdf, ubl)
         template = move.company_id._einvoice_mail_template()
         lang = template._render_lang(move.ids)[move.id]
         template = template.with_context(lang=lang)
@@ -169,12 +216,12 @@ class EinvoiceEmailSend(models.AbstractModel):
         return mail
 
     @api.model
-    def _attachments(self, move, pdf):
+    def _attachments(self, move, pdf, ubl=None):
         """The PDF (kept as the invoice's PDF when it has none yet) and the UBL of
         the customer's profile when it passes the official rules."""
         attachments, formats = self._pdf_attachment(move, pdf), ["PDF"]
         profile = move._einvoice_profile(None, "email")
-        ubl, _problems = self._ubl_attachment(move, profile)
+        ubl, _problems = self._ubl_attachment(move, profile, ubl)
         if ubl:
             attachments |= ubl
             formats.append(dict(UBL_PROFILES)[profile])
@@ -211,11 +258,16 @@ class EinvoiceEmailSend(models.AbstractModel):
         return attachment
 
     @api.model
-    def _ubl_attachment(self, move, profile):
+    def _ubl_attachment(self, move, profile, prepared=None):
         """(the UBL of `move` in `profile` as a new attachment, or an empty recordset
-        when the official rules find a fatal problem; the problems)."""
-        xml, errors = move._einvoice_export(profile)
-        problems = move._einvoice_problems(xml, profile, errors)
+        when the official rules find a fatal problem; the problems). `prepared`:
+        (profile, xml, builder errors, report) when `_prepare` built and checked it."""
+        report = None
+        if prepared and prepared[0] == profile:
+            _profile, xml, errors, report = prepared
+        else:
+            xml, errors = move._einvoice_export(profile)
+        problems = move._einvoice_problems(xml, profile, errors, report=report)
         if any(problem["flag"] == "fatal" for problem in problems):
             return self.env["ir.attachment"], problems
         attachment = (

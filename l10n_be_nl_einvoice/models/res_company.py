@@ -43,6 +43,39 @@ class ResCompany(models.Model):
         "the company's document layout.",
     )
 
+    einvoice_vat_scheme = fields.Selection(
+        [
+            ("standard", "VAT charged"),
+            ("be_franchise", "Belgian small-business exemption (art. 56bis VAT Code)"),
+            ("nl_kor", "Dutch small-business scheme (KOR, art. 25 Wet OB)"),
+        ],
+        string="VAT scheme",
+        default="standard",
+        required=True,
+        help="A business under a small-business exemption scheme charges no VAT: "
+        "its invoices show no VAT columns or totals, carry the scheme's legal "
+        "mention, and their UBL states the exemption (category E) with its code.",
+    )
+    einvoice_hide_vat = fields.Boolean(
+        string="Invoices without VAT",
+        compute="_compute_einvoice_hide_vat",
+    )
+    einvoice_legal_register = fields.Char(
+        string="Register of legal entities",
+        help="Belgian legal entities: the register and the seat of the enterprise "
+        "court that keeps it, as the Companies Code asks on invoices, e.g. "
+        "'RPR Gent, afdeling Gent' or 'RPM Bruxelles'.",
+    )
+    einvoice_vies_check = fields.Boolean(
+        string="Check VAT numbers in VIES",
+        help="Look customers' VAT numbers up in the EU's VIES service when they are "
+        "checked (needs internet; never blocks when the service cannot be reached).",
+    )
+
+    def _compute_einvoice_hide_vat(self):
+        for company in self:
+            company.einvoice_hide_vat = company.einvoice_vat_scheme != "standard"
+
     def _einvoice_mail_template(self):
         self.ensure_one()
         return self.einvoice_mail_template_id or self.env.ref(

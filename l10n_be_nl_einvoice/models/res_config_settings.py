@@ -26,6 +26,15 @@ class ResConfigSettings(models.TransientModel):
     einvoice_email_layout_id = fields.Many2one(
         related="company_id.einvoice_email_layout_id", readonly=False
     )
+    einvoice_vat_scheme = fields.Selection(
+        related="company_id.einvoice_vat_scheme", readonly=False
+    )
+    einvoice_legal_register = fields.Char(
+        related="company_id.einvoice_legal_register", readonly=False
+    )
+    einvoice_vies_check = fields.Boolean(
+        related="company_id.einvoice_vies_check", readonly=False
+    )
     einvoice_batch_pdf = fields.Boolean(
         string="Invoices rendered in batches",
         compute="_compute_einvoice_batch_pdf",

@@ -88,6 +88,9 @@ class TestLateInterest(DemoCompanyCase):
             {
                 "name": "Jan Peeters",
                 "is_company": False,
+                "street": "Veldstraat 7",
+                "zip": "9000",
+                "city": "Gent",
                 "country_id": self.env.ref("base.be").id,
             }
         )

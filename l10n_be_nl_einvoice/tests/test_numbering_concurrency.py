@@ -38,7 +38,15 @@ class TestNumberingConcurrency(TransactionCase):
                     "default_account_id": income.id,
                 }
             )
-            partner = env["res.partner"].create({"name": "Concurrent customer"})
+            partner = env["res.partner"].create(
+                {
+                    "name": "Concurrent customer",
+                    "street": "Meir 1",
+                    "zip": "2000",
+                    "city": "Antwerpen",
+                    "country_id": env.ref("base.be").id,
+                }
+            )
             day = fields.Date.to_date("2026-06-15")
             moves = env["account.move"].create(
                 [

@@ -120,8 +120,16 @@ class TestRecurring(DemoCompanyCase):
         self.assertEqual(broken.period_ids.mapped("index"), [0, 1])
 
     def test_sending_needs_an_address_or_the_plan_stops_before_invoicing(self):
+        # A postal address, but no e-mail address to send the invoices to.
         nobody = self.env["res.partner"].create(
-            {"name": "Zonder Adres BV", "is_company": True}
+            {
+                "name": "Zonder Adres BV",
+                "is_company": True,
+                "street": "Dorpsstraat 1",
+                "zip": "9940",
+                "city": "Evergem",
+                "country_id": self.env.ref("base.be").id,
+            }
         )
         plan = self.plan(partner_id=nobody.id, invoice_action="send")
         result = self.run_on(date(2027, 2, 1))

@@ -120,6 +120,9 @@ class TestReminders(DemoCompanyCase):
                 "name": "Jan Peeters",
                 "is_company": False,
                 "email": "jan@peeters.example",
+                "street": "Veldstraat 7",
+                "zip": "9000",
+                "city": "Gent",
                 "country_id": self.env.ref("base.be").id,
             }
         )
@@ -140,7 +143,15 @@ class TestReminders(DemoCompanyCase):
     def test_consumer_charges_within_the_legal_caps(self):
         self.company.einvoice_reminder_consumer_charges = True
         person = self.env["res.partner"].create(
-            {"name": "An Maes", "is_company": False, "email": "an@maes.example"}
+            {
+                "name": "An Maes",
+                "is_company": False,
+                "email": "an@maes.example",
+                "street": "Kerkstraat 3",
+                "zip": "3000",
+                "city": "Leuven",
+                "country_id": self.env.ref("base.be").id,
+            }
         )
         self.invoice(partner=person)
         self.run_on("2025-10-10")
@@ -274,7 +285,15 @@ class TestReminders(DemoCompanyCase):
         on its own; each reminder gets its own PDF."""
         partners = self.env["res.partner"].create(
             [
-                {"name": f"Klant {i} BV", "is_company": True, "email": f"k{i}@x.be"}
+                {
+                    "name": f"Klant {i} BV",
+                    "is_company": True,
+                    "email": f"k{i}@x.be",
+                    "street": f"Markt {i + 1}",
+                    "zip": "8000",
+                    "city": "Brugge",
+                    "country_id": self.env.ref("base.be").id,
+                }
                 for i in range(4)
             ]
         )

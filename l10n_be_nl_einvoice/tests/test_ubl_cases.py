@@ -7,6 +7,7 @@ from decimal import Decimal
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
+from ..lib import legal_mentions
 from . import golden
 
 
@@ -283,9 +284,11 @@ class TestUblCases(TransactionCase):
         self.assertEqual(
             self.breakdown(xml), [("AE", "0.0", "VATEX-EU-AE", "680.00", "0.00")]
         )
+        # [BT-120] the legal mention of art. 20 of Royal Decree no. 1, in the
+        # customer's language.
         self.assertEqual(
             golden.values(xml, "//cac:TaxSubtotal//cbc:TaxExemptionReason"),
-            ["Tax payable by the co-contractor - VAT Code, article 51, § 2"],
+            [legal_mentions.cases()["be_reverse_charge"].text(move.partner_id.lang)],
         )
         xml = self.check("reverse_charge_be", move, "ublbe")
         self.assertEqual(golden.values(xml, "//cac:TaxCategory/cbc:Name"), ["45"])
@@ -492,7 +495,7 @@ class TestUblCases(TransactionCase):
         self.assertEqual(self.breakdown(xml), [("AE", "0.0", None, "650.00", "0.00")])
         self.assertEqual(
             golden.values(xml, "//cac:TaxSubtotal//cbc:TaxExemptionReason"),
-            ["VAT reverse charged"],
+            [legal_mentions.cases()["nl_reverse_charge"].text(move.partner_id.lang)],
         )
 
     def test_the_ogm_or_rf_reference_is_the_payment_id(self):

@@ -137,3 +137,22 @@ print(report.valid)
     validator.validate(example("peppol/base-example.xml"))
     validator._process.kill()
     assert validator.validate(example("peppol/base-example.xml")).valid
+
+
+def test_many_documents_are_checked_in_one_exchange_from_another_thread(validator):
+    from concurrent.futures import ThreadPoolExecutor
+
+    good = example("peppol/base-example.xml")
+    broken = good.replace(b"<cbc:IssueDate>", b"<cbc:IssueDate>x", 1)
+    single = [validator.validate(good), validator.validate(broken)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(
+            validator.validate_many, [(good, None), (broken, None), (b"<x/>", None)]
+        )
+        reports = future.result(timeout=120)
+    assert [r.valid for r in reports[:2]] == [True, False]
+    assert reports[1].rule_ids() == single[1].rule_ids()
+    assert isinstance(reports[2], UblValidationError)
+    assert validator.validate_many([]) == []
+    # The helper answers single requests as before.
+    assert validator.validate(good).valid

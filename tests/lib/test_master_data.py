@@ -1,0 +1,680 @@
+"""Master data of invoice parties: each check with numbers in their published forms,
+then whole parties per role and channel, with what blocks the invoice and what only
+warns. The valid numbers are the examples python-stdnum and schwifty test with; the
+invalid ones change a digit."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from l10n_be_nl_einvoice_lib import master_data as md
+from l10n_be_nl_einvoice_lib.master_data import (
+    MESSAGES,
+    Problem,
+    check_address,
+    check_bank,
+    check_email,
+    check_kbo,
+    check_kvk,
+    check_party,
+    check_peppol_endpoint,
+    check_vat,
+    normalise_vat,
+)
+
+
+def codes(problems):
+    return [p.code for p in problems]
+
+
+def blocking(problems):
+    return {p.code: p.blocking for p in problems}
+
+
+# VAT -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vat", "country"),
+    [
+        ("BE0403170701", "BE"),
+        ("BE 0403.170.701", "BE"),
+        ("be0403170701", None),
+        ("0403170701", "BE"),  # written without the prefix: the party's country's
+        ("0403.170.701", "BE"),
+        ("NL004495445B01", "NL"),
+        ("004495445B01", "NL"),
+        ("NL 0044.95.445.B.01", "NL"),
+        ("NL004495445B01", "BE"),  # a Belgian party registered in NL: its own prefix
+        ("DE136695976", "DE"),
+        ("EL094259216", "GR"),
+        ("094259216", "GR"),
+        ("CHE-123.456.788 MWST", "CH"),  # outside the EU: not checked
+        ("12-3456789", "US"),
+        ("0403170702", None),  # no prefix and no country: nothing to check against
+    ],
+)
+def test_valid_vat_numbers_and_numbers_outside_the_eu_give_no_problem(vat, country):
+    assert check_vat(vat, country) == []
+
+
+@pytest.mark.parametrize(
+    ("vat", "country", "reason"),
+    [
+        ("BE0403170702", "BE", "checksum"),
+        ("0403170702", "BE", "checksum"),
+        ("BE2403170743", "BE", "format"),  # mod 97 holds, but no 2 in front
+        ("BE04031707011", "BE", "length"),
+        ("NL004495446B01", "NL", "checksum"),
+        ("NL004495445B1", "NL", "format"),
+        ("004495446B01", "NL", "checksum"),
+        ("DE136695977", "DE", "checksum"),
+        ("BE0403170702", "US", "checksum"),  # an EU prefix is checked anywhere
+        ("CHE123456788", "BE", "format"),  # a Belgian party with a Swiss number
+    ],
+)
+def test_invalid_vat_numbers_name_the_number_and_the_reason(vat, country, reason):
+    (problem,) = check_vat(vat, country)
+    assert (problem.field, problem.code, problem.blocking) == (
+        "vat",
+        "vat_invalid",
+        True,
+    )
+    assert problem.params["reason"] == reason
+    assert vat in problem.message
+    assert md.REASONS[reason] in problem.message
+
+
+def test_a_missing_vat_number_is_its_own_problem():
+    assert codes(check_vat("", "BE")) == ["vat_missing"]
+    assert codes(check_vat(False, "BE")) == ["vat_missing"]  # Odoo's empty field
+
+
+@pytest.mark.parametrize(
+    ("vat", "country", "normalised"),
+    [
+        ("be 0403.170.701", None, "BE0403170701"),
+        ("403170701", "BE", "BE0403170701"),  # 9 digits, as written before 2005
+        ("004495445B01", "nl", "NL004495445B01"),
+        ("GR094259216", None, "EL094259216"),  # VIES writes Greece EL
+        ("094259216", "GR", "EL094259216"),
+        ("BE0403170702", "BE", None),
+        ("CHE123456788", "CH", None),
+        ("", "BE", None),
+        (None, None, None),
+    ],
+)
+def test_vat_numbers_are_normalised_to_the_compact_form_with_prefix(
+    vat, country, normalised
+):
+    assert normalise_vat(vat, country) == normalised
+
+
+# Company registers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number", ["0403.170.701", "0403170701", "403170701", "BE0403170701", "0123456749"]
+)
+def test_valid_belgian_enterprise_numbers(number):
+    assert check_kbo(number) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("0403.170.702", "checksum"),
+        ("2403170743", "format"),  # mod 97 holds, but starts with 2
+        ("04031707", "length"),
+        ("04031707011", "length"),
+        ("0403.17O.701", "format"),  # a letter O for a zero
+    ],
+)
+def test_invalid_belgian_enterprise_numbers(number, reason):
+    (problem,) = check_kbo(number)
+    assert (problem.field, problem.code) == ("company_registry", "kbo_invalid")
+    assert problem.params == {"number": number, "reason": reason}
+    assert number in problem.message
+
+
+def test_the_enterprise_number_must_be_the_belgian_vat_number():
+    assert check_kbo("0403.170.701", "BE0403170701") == []
+    assert check_kbo("0403.170.701", "0403170701") == []  # bare digits: Belgian
+    assert check_kbo("0403.170.701", "NL004495445B01") == []  # not a Belgian number
+    assert check_kbo("0403.170.701", "BE0403170702") == []  # vat_invalid says it
+    (problem,) = check_kbo("0403.170.701", "BE0123456749")
+    assert problem.code == "kbo_vat_mismatch"
+    assert "0403.170.701" in problem.message and "BE0123456749" in problem.message
+    assert codes(check_kbo("")) == ["kbo_missing"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "12345678",
+        "1234 5678",
+        "12345670",  # fails the old 11-test: not applied since 2016
+    ],
+)
+def test_a_kvk_number_is_any_8_digits(number):
+    assert check_kvk(number) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("", "kvk_missing"),
+        ("1234567", "kvk_invalid"),
+        ("123456789", "kvk_invalid"),  # an RSIN
+        ("NL12345678", "kvk_invalid"),
+        ("000012345678", "kvk_establishment_number"),
+        ("0000 1234 5678", "kvk_establishment_number"),
+    ],
+)
+def test_other_kvk_numbers_are_refused(number, code):
+    (problem,) = check_kvk(number)
+    assert (problem.field, problem.code) == ("company_registry", code)
+
+
+def test_an_establishment_number_is_told_apart_from_the_kvk_number():
+    (problem,) = check_kvk("000012345678")
+    assert "000012345678" in problem.message
+    assert "8-digit KvK number" in problem.message
+
+
+# Bank -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("iban", "bic"),
+    [
+        ("BE71096123456769", None),
+        ("BE71096123456769", "GKCCBEBB"),
+        ("be71 0961 2345 6769", "gkccbebbxxx"),
+        ("NL91ABNA0417164300", "ABNANL2A"),
+        ("NL91ABNA0417164300", "ABNANL2AXXX"),
+        ("NL20INGB0001234567", "INGBNL2A"),
+        ("BE68539007547034", "GKCCBEBB"),  # bank unknown to schwifty: no mismatch
+        ("DE89370400440532013000", "ABNANL2A"),  # banks compared for BE and NL only
+    ],
+)
+def test_valid_bank_details(iban, bic):
+    assert check_bank(iban, bic) == []
+
+
+@pytest.mark.parametrize(
+    ("iban", "reason"),
+    [
+        ("BE71096123456768", "checksum"),
+        ("NL91ABNA0417164301", "checksum"),
+        ("NL91ABNA041716430", "length"),
+        ("XX71096123456769", "country"),
+        # IBAN check digits right, Belgian account check digits (mod 97) wrong
+        ("BE98096123456768", "checksum"),
+    ],
+)
+def test_invalid_ibans(iban, reason):
+    (problem,) = check_bank(iban)
+    assert (problem.field, problem.code) == ("acc_number", "iban_invalid")
+    assert problem.params["reason"] == reason
+    assert iban in problem.message
+
+
+@pytest.mark.parametrize(
+    ("bic", "reason"), [("ABNA", "length"), ("ABNAXX2A", "country")]
+)
+def test_invalid_bics(bic, reason):
+    (problem,) = check_bank("NL91ABNA0417164300", bic)
+    assert (problem.field, problem.code) == ("bank_bic", "bic_invalid")
+    assert problem.params["reason"] == reason
+
+
+@pytest.mark.parametrize(
+    ("iban", "bic", "expected"),
+    [
+        ("BE71096123456769", "ABNANL2A", "GKCCBEBB"),
+        ("NL91ABNA0417164300", "INGBNL2A", "ABNANL2A"),
+        ("NL91ABNA0417164300", "GEBABEBB", "ABNANL2A"),
+    ],
+)
+def test_a_bic_of_another_bank_than_the_ibans_is_a_mismatch(iban, bic, expected):
+    (problem,) = check_bank(iban, bic)
+    assert (problem.field, problem.code) == ("bank_bic", "iban_bic_mismatch")
+    assert problem.params["expected"] == expected
+    assert bic in problem.message and iban in problem.message
+
+
+def test_an_invalid_iban_and_bic_are_both_reported_and_a_missing_iban_too():
+    assert codes(check_bank("BE71096123456768", "ABN")) == [
+        "iban_invalid",
+        "bic_invalid",
+    ]
+    assert codes(check_bank("", None)) == ["iban_missing"]
+
+
+# Address and contact --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "country"),
+    [
+        ("1000", "BE"),
+        ("9999", "BE"),
+        ("1234 AB", "NL"),
+        ("1234ab", "NL"),
+        ("75001", "FR"),
+        ("SW1A 1AA", "GB"),
+        ("anything", "DE"),  # other countries: only present
+    ],
+)
+def test_valid_postal_codes(zip_code, country):
+    assert check_address("Street 1", zip_code, "City", country) == []
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "country"),
+    [
+        ("0999", "BE"),
+        ("10000", "BE"),
+        ("B-1000", "BE"),
+        ("100", "BE"),
+        ("1234", "NL"),
+        ("0123 AB", "NL"),  # no leading zero
+        ("1234 SA", "NL"),  # SA, SD and SS are not used
+        ("1000", "NL"),
+    ],
+)
+def test_invalid_belgian_and_dutch_postal_codes(zip_code, country):
+    (problem,) = check_address("Street 1", zip_code, "City", country)
+    assert (problem.field, problem.code) == ("zip", "zip_invalid")
+    assert zip_code in problem.message
+
+
+def test_missing_address_parts_name_their_field():
+    problems = check_address(" ", "", None, "")
+    assert [(p.field, p.code) for p in problems] == [
+        ("street", "street_missing"),
+        ("zip", "zip_missing"),
+        ("city", "city_missing"),
+        ("country_id", "country_missing"),
+    ]
+
+
+def test_a_hong_kong_address_is_complete_without_a_postal_code():
+    assert check_address("1 Queen's Road", "", "Hong Kong", "HK") == []
+    assert codes(check_address("Hauptstr. 1", "", "Berlin", "DE")) == ["zip_missing"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["fin@bakkerij-janssens.be", "fin@x.be; admin@y.nl", "Boekhouding <fin@x.be>"],
+)
+def test_valid_email_addresses(value):
+    assert check_email(value) == []
+
+
+def test_invalid_and_missing_email_addresses():
+    (problem,) = check_email("fin@x.be; boekhouding; fin@example")
+    assert (problem.field, problem.code) == ("email", "email_invalid")
+    assert problem.params["email"] == "boekhouding; fin@example"
+    assert codes(check_email("")) == ["email_missing"]
+    assert codes(check_email(" ; ")) == ["email_missing"]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "endpoint"),
+    [
+        ("0208", "0403170701"),
+        ("9925", "BE0403170701"),
+        ("9925", "be0403170701"),
+        ("9925", "0403170701"),
+        ("0106", "12345678"),
+        ("0190", "00000001234567890000"),
+        ("9944", "NL004495445B01"),
+        ("0088", "5412345000013"),  # a GLN: other schemes need only a value
+    ],
+)
+def test_valid_peppol_endpoints(scheme, endpoint):
+    assert check_peppol_endpoint(scheme, endpoint) == []
+
+
+@pytest.mark.parametrize(
+    ("scheme", "endpoint"),
+    [
+        ("0208", "0403170702"),
+        ("0208", "0403.170.701"),  # looked up as written: no dots
+        ("0208", "BE0403170701"),
+        ("9925", "BE0403170702"),
+        ("0106", "1234567"),
+        ("0106", "000012345678"),
+        ("0190", "0000000123456789000"),
+        ("9944", "NL004495446B01"),
+        ("9944", "004495445"),
+    ],
+)
+def test_invalid_peppol_endpoints(scheme, endpoint):
+    (problem,) = check_peppol_endpoint(scheme, endpoint)
+    assert (problem.field, problem.code) == (
+        "peppol_endpoint",
+        "peppol_endpoint_invalid",
+    )
+    assert endpoint in problem.message and scheme in problem.message
+
+
+def test_a_peppol_address_needs_a_scheme_and_an_endpoint():
+    assert [(p.field, p.code) for p in check_peppol_endpoint("", "")] == [
+        ("peppol_eas", "peppol_eas_missing"),
+        ("peppol_endpoint", "peppol_endpoint_missing"),
+    ]
+    assert codes(check_peppol_endpoint("BE", "0403170701")) == ["peppol_eas_invalid"]
+
+
+# Parties --------------------------------------------------------------------------
+
+BELGIAN_SELLER = {
+    "name": "Bakkerij Janssens BV",
+    "is_company": True,
+    "country": "BE",
+    "vat": "BE0403170701",
+    "company_registry": "0403.170.701",
+    "street": "Kerkstraat 1",
+    "zip": "9000",
+    "city": "Gent",
+    "email": "fin@bakkerij-janssens.be",
+    "iban": "BE71096123456769",
+    "bic": "GKCCBEBB",
+    "peppol_scheme": "0208",
+    "peppol_endpoint": "0403170701",
+}
+DUTCH_SELLER = {
+    "name": "Bakkerij de Vries BV",
+    "is_company": True,
+    "country": "NL",
+    "vat": "NL004495445B01",
+    "company_registry": "12345678",
+    "street": "Dorpsstraat 1",
+    "zip": "1234 AB",
+    "city": "Utrecht",
+    "email": "fin@bakkerij-devries.nl",
+    "iban": "NL91ABNA0417164300",
+    "bic": "ABNANL2A",
+    "peppol_scheme": "0106",
+    "peppol_endpoint": "12345678",
+}
+BELGIAN_BUYER = {**BELGIAN_SELLER, "name": "Café De Hoek", "iban": "", "bic": ""}
+PRIVATE_BUYER = {
+    "name": "An Peeters",
+    "is_company": False,
+    "country": "BE",
+    "street": "Stationsstraat 2",
+    "zip": "2000",
+    "city": "Antwerpen",
+    "email": "an@example.be",
+}
+
+
+@pytest.mark.parametrize("channel", md.CHANNELS)
+@pytest.mark.parametrize(
+    ("party", "role"),
+    [
+        (BELGIAN_SELLER, "seller"),
+        (DUTCH_SELLER, "seller"),
+        (BELGIAN_BUYER, "buyer"),
+        (DUTCH_SELLER, "buyer"),
+    ],
+)
+def test_complete_parties_have_no_problem_on_any_channel(party, role, channel):
+    assert check_party(party, role=role, channel=channel) == []
+
+
+def test_a_private_buyer_needs_no_vat_number_nor_enterprise_number():
+    for channel in (None, "email", "accountant"):
+        assert check_party(PRIVATE_BUYER, role="buyer", channel=channel) == []
+
+
+def test_everything_the_law_asks_of_a_seller_blocks():
+    problems = check_party({"country": "BE"}, role="seller")
+    assert blocking(problems) == {
+        "name_missing": True,
+        "street_missing": True,
+        "zip_missing": True,
+        "city_missing": True,
+        "vat_missing": True,
+        "kbo_missing": True,
+    }
+
+
+def test_a_belgian_sellers_enterprise_number_may_come_from_its_vat_number():
+    seller = {**BELGIAN_SELLER, "company_registry": ""}
+    assert check_party(seller, role="seller") == []
+    seller["vat"] = "BE0403170702"
+    assert blocking(check_party(seller, role="seller")) == {
+        "vat_invalid": True,
+        "kbo_missing": True,
+    }
+
+
+def test_a_belgian_seller_with_two_different_numbers_is_blocked():
+    seller = {**BELGIAN_SELLER, "company_registry": "0123.456.749"}
+    (problem,) = check_party(seller, role="seller")
+    assert (problem.code, problem.blocking) == ("kbo_vat_mismatch", True)
+
+
+@pytest.mark.parametrize(
+    ("registry", "code"),
+    [
+        ("", "kvk_missing"),
+        ("000012345678", "kvk_establishment_number"),
+        ("1234567", "kvk_invalid"),
+    ],
+)
+def test_a_dutch_seller_needs_its_kvk_number(registry, code):
+    seller = {**DUTCH_SELLER, "company_registry": registry}
+    (problem,) = check_party(seller, role="seller")
+    assert (problem.field, problem.code, problem.blocking) == (
+        "company_registry",
+        code,
+        True,
+    )
+
+
+def test_a_dutch_public_body_may_give_its_oin():
+    seller = {**DUTCH_SELLER, "company_registry": "00000001234567890000"}
+    assert check_party(seller, role="seller") == []
+
+
+def test_a_wrong_seller_iban_blocks_but_a_wrong_bic_only_warns():
+    seller = {**BELGIAN_SELLER, "iban": "BE71096123456768"}
+    assert blocking(check_party(seller, role="seller")) == {"iban_invalid": True}
+    seller = {**BELGIAN_SELLER, "bic": "ABNANL2A"}
+    assert blocking(check_party(seller, role="seller")) == {"iban_bic_mismatch": False}
+    seller = {**BELGIAN_SELLER, "bic": "ABN"}
+    assert blocking(check_party(seller, role="seller")) == {"bic_invalid": False}
+
+
+def test_a_buyers_bank_details_only_warn():
+    buyer = {**BELGIAN_BUYER, "iban": "BE71096123456768"}
+    assert blocking(check_party(buyer, role="buyer")) == {"iban_invalid": False}
+
+
+def test_a_company_buyers_invalid_vat_number_blocks_a_missing_one_warns():
+    buyer = {**BELGIAN_BUYER, "vat": "BE0403170702", "company_registry": ""}
+    assert blocking(check_party(buyer, role="buyer")) == {"vat_invalid": True}
+    buyer = {**BELGIAN_BUYER, "vat": "", "company_registry": ""}
+    assert blocking(check_party(buyer, role="buyer")) == {"vat_missing": False}
+    buyer = {**DUTCH_SELLER, "vat": "NL004495446B01"}
+    assert blocking(check_party(buyer, role="buyer")) == {"vat_invalid": True}
+    buyer = {**DUTCH_SELLER, "country": "DE", "vat": "DE136695977"}
+    problems = check_party(buyer, role="buyer")
+    assert blocking(problems)["vat_invalid"] is True
+
+
+def test_reverse_charge_makes_the_buyers_vat_number_required():
+    buyer = {**BELGIAN_BUYER, "vat": "", "company_registry": ""}
+    (problem,) = check_party(buyer, role="buyer", needs_buyer_vat=True)
+    assert (problem.code, problem.blocking) == ("vat_missing", True)
+    (problem,) = check_party(PRIVATE_BUYER, role="buyer", needs_buyer_vat=True)
+    assert (problem.code, problem.blocking) == ("vat_missing", True)
+
+
+def test_a_private_buyers_wrong_vat_number_only_warns():
+    buyer = {**PRIVATE_BUYER, "vat": "BE0403170702"}
+    assert blocking(check_party(buyer, role="buyer")) == {"vat_invalid": False}
+
+
+def test_a_company_buyers_registry_is_checked_but_only_warns():
+    buyer = {**BELGIAN_BUYER, "company_registry": "0123.456.749"}
+    assert blocking(check_party(buyer, role="buyer")) == {"kbo_vat_mismatch": False}
+    buyer = {**DUTCH_SELLER, "company_registry": "000012345678"}
+    assert blocking(check_party(buyer, role="buyer")) == {
+        "kvk_establishment_number": False
+    }
+
+
+def test_the_buyers_address_is_required_by_law():
+    buyer = {**PRIVATE_BUYER, "street": "", "city": "", "country": "", "name": ""}
+    assert blocking(check_party(buyer, role="buyer")) == {
+        "name_missing": True,
+        "street_missing": True,
+        "city_missing": True,
+        "country_missing": True,
+    }
+    buyer = {**PRIVATE_BUYER, "zip": "200"}
+    assert blocking(check_party(buyer, role="buyer")) == {"zip_invalid": True}
+
+
+def test_sending_by_email_needs_the_buyers_address():
+    buyer = {**PRIVATE_BUYER, "email": ""}
+    assert check_party(buyer, role="buyer") == []
+    assert blocking(check_party(buyer, role="buyer", channel="email")) == {
+        "email_missing": True
+    }
+    buyer = {**PRIVATE_BUYER, "email": "an@example"}
+    assert blocking(check_party(buyer, role="buyer", channel="email")) == {
+        "email_invalid": True
+    }
+    assert blocking(check_party(buyer, role="buyer")) == {"email_invalid": False}
+    seller = {**BELGIAN_SELLER, "email": ""}
+    assert check_party(seller, role="seller", channel="email") == []
+
+
+@pytest.mark.parametrize("role", md.ROLES)
+def test_sending_by_peppol_needs_both_parties_endpoints(role):
+    party = {**BELGIAN_SELLER, "peppol_endpoint": ""}
+    assert check_party(party, role=role) == []
+    assert blocking(check_party(party, role=role, channel="peppol")) == {
+        "peppol_endpoint_missing": True
+    }
+    party = {**BELGIAN_SELLER, "peppol_endpoint": "0403170702"}
+    assert blocking(check_party(party, role=role, channel="peppol")) == {
+        "peppol_endpoint_invalid": True
+    }
+    assert blocking(check_party(party, role=role)) == {"peppol_endpoint_invalid": False}
+
+
+def test_fields_the_accountants_software_requires_block_when_empty():
+    buyer = {**PRIVATE_BUYER, "email": ""}
+    problems = check_party(
+        buyer,
+        role="buyer",
+        channel="accountant",
+        target_fields=("vat", "email", "ref", "city"),
+    )
+    assert [(p.field, p.code, p.blocking) for p in problems] == [
+        ("vat", "field_required", True),
+        ("email", "field_required", True),
+        ("ref", "field_required", True),
+    ]
+    assert "vat" in problems[0].message
+
+
+def test_a_required_field_already_missing_becomes_blocking_not_repeated():
+    buyer = {**BELGIAN_BUYER, "vat": "", "company_registry": ""}
+    problems = check_party(
+        buyer, role="buyer", channel="accountant", target_fields=("vat", "acc_number")
+    )
+    assert [(p.field, p.code, p.blocking) for p in problems] == [
+        ("vat", "vat_missing", True),
+        ("acc_number", "field_required", True),
+    ]
+    # party keys are understood as well as Odoo field names
+    problems = check_party(buyer, role="buyer", target_fields=("iban",))
+    assert ("acc_number", "field_required") in [(p.field, p.code) for p in problems]
+
+
+def test_unknown_roles_and_channels_are_programming_errors():
+    with pytest.raises(ValueError, match="role"):
+        check_party(PRIVATE_BUYER, role="customer")
+    with pytest.raises(ValueError, match="channel"):
+        check_party(PRIVATE_BUYER, role="buyer", channel="fax")
+
+
+# Problems -------------------------------------------------------------------------
+
+
+def test_problems_are_frozen_and_compared_without_their_params():
+    a = Problem("vat", "vat_missing", "The VAT number is missing.", True, {"x": 1})
+    b = Problem("vat", "vat_missing", "The VAT number is missing.", True)
+    assert a == b and hash(a) == hash(b)
+    with pytest.raises(AttributeError):
+        a.blocking = False
+
+
+def test_every_message_is_filled_from_its_params():
+    seen = set()
+    cases = [
+        check_vat("BE0403170702", "BE"),
+        check_kbo("0403.170.701", "BE0123456749"),
+        check_kbo("0403170702"),
+        check_kbo(""),
+        check_kvk("000012345678"),
+        check_kvk("1"),
+        check_bank("BE71096123456768", "ABN"),
+        check_bank("BE71096123456769", "ABNANL2A"),
+        check_address("", "1", "", "BE"),
+        check_address("", "", "", ""),
+        check_email("x"),
+        check_email(""),
+        check_peppol_endpoint("X", ""),
+        check_peppol_endpoint("", "1"),
+        check_peppol_endpoint("0208", "1"),
+        check_party({}, role="seller", target_fields=("ref",)),
+        check_party({"country": "NL"}, role="seller"),
+        check_bank("", None),
+    ]
+    for problems in cases:
+        for problem in problems:
+            assert not re.search(r"[{}]", problem.message), problem
+            assert problem.message.endswith("."), problem
+            seen.add(problem.code)
+    assert seen == set(MESSAGES)
+
+
+# Properties -----------------------------------------------------------------------
+
+PROPERTIES = settings(max_examples=300, deadline=None)
+
+
+@PROPERTIES
+@given(st.text(), st.sampled_from(["BE", "NL", "DE", "GR", "US", "", None]))
+def test_any_text_gives_problems_not_errors_and_normalising_is_stable(vat, country):
+    problems = check_vat(vat, country)
+    assert all(p.code in ("vat_missing", "vat_invalid") for p in problems)
+    normalised = normalise_vat(vat, country)
+    if normalised is not None:
+        assert problems == []
+        assert check_vat(normalised) == []
+        assert normalise_vat(normalised) == normalised
+
+
+@PROPERTIES
+@given(st.integers(min_value=1, max_value=19_999_999))
+def test_every_enterprise_number_is_valid_as_kbo_vat_and_endpoint(base):
+    number = f"{base:08d}{97 - base % 97:02d}"
+    written = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+    assert check_kbo(written, "BE" + number) == []
+    assert check_vat(number, "BE") == []
+    assert check_peppol_endpoint("0208", number) == []
+    wrong = f"{base:08d}{(97 - base % 97) % 97 + 1:02d}"
+    assert codes(check_kbo(wrong)) == ["kbo_invalid"]
