@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -241,18 +243,8 @@ class EinvoiceTransmission(models.Model):
         the e-mail to `recipients` (a list of addresses) waits in the queue. The
         message's `author` (a partner) is otherwise looked up from `email_from`."""
         self.ensure_one()
-        # no_new_invoice: the files are the document's own, not one to read in.
-        message = record.with_context(
-            mail_notify_force_send=False, no_new_invoice=True
-        ).message_post(
-            body=note or body,
-            subject=subject,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            attachment_ids=attachments.ids,
-            email_from=email_from,
-            author_id=author.id if author else None,
-        )
+        message = self._post_note(record, note or body, subject, email_from, author,
+                                  attachments)  # fmt: skip
         mail = (
             self.env["mail.mail"]
             .sudo()
@@ -280,6 +272,45 @@ class EinvoiceTransmission(models.Model):
             }
         )
         return mail
+
+    @api.model
+    def _post_note(self, record, body, subject, email_from, author, attachments):
+        """The internal note on `record` that the e-mail hangs on, with the files:
+        what posting a note does, without what a note needs not (notifying
+        followers, who receive no internal notes; subscribing the sender; reading
+        the files in as a new document), which costs more than the e-mail."""
+        author_id, email_from = record._message_compute_author(
+            author.id if author else None, email_from, raise_on_email=False
+        )
+        company = self.env.company
+        return record._message_create(
+            [
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "body": escape(body),
+                    "subject": subject or False,
+                    "message_type": "comment",
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "email_add_signature": True,
+                    "record_name": record.sudo().display_name,
+                    "record_alias_domain_id": record.sudo()
+                    ._mail_get_alias_domains(default_company=company)[record.id]
+                    .id,
+                    "record_company_id": record._mail_get_companies(default=company)[
+                        record.id
+                    ].id,
+                    "reply_to": record._notify_get_reply_to(default=email_from)[
+                        record.id
+                    ],
+                    "attachment_ids": [fields.Command.set(attachments.ids)],
+                }
+            ]
+        )
 
     @api.model
     def _result_notification(self, title, message, details=(), warning=None):

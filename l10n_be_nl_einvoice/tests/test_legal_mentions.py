@@ -202,6 +202,29 @@ class TestLegalMentions(TransactionCase):
         self.assertIn(self.be_customer.vat, html)
         xml = move.einvoice_ubl("peppol_bis3")
         self.assertEqual(golden.values(xml, "/*/cbc:Note"), [])
+        # The register of legal entities, when the company gives it.
+        self.company.einvoice_legal_register = "RPR Brussel"
+        self.assertIn("0712.345.630 – RPR Brussel", self.html(move))
+
+    def test_a_dutch_invoice_prints_the_kvk_number(self):
+        move = self.invoice(
+            self.nl_customer,
+            [(self.table, 499.0, self.tax("btw_21", self.nl_company), 1)],
+            company=self.nl_company,
+            post=False,
+        )
+        self.assertIn(f"KvK {self.nl_company.company_registry}", self.html(move))
+
+    def test_a_seller_without_its_registration_cannot_post(self):
+        self.nl_company.company_registry = False
+        move = self.invoice(
+            self.nl_customer,
+            [(self.table, 499.0, self.tax("btw_21", self.nl_company), 1)],
+            company=self.nl_company,
+            post=False,
+        )
+        with self.assertRaisesRegex(UserError, "KvK"):
+            move.action_post()
 
     # -- hide VAT ----------------------------------------------------------------------
 
