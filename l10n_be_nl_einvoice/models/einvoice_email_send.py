@@ -80,7 +80,7 @@ class EinvoiceEmailSend(models.AbstractModel):
         ready, skipped = self._split(moves)
         result = {"sent": [], "skipped": skipped, "failed": []}
         for company, company_moves in ready.grouped("company_id").items():
-            pdfs, ubls = self._prepare(company_moves.with_company(company))
+            pdfs, ubls, contents = self._prepare(company_moves.with_company(company))
             for move in company_moves:
                 try:
                     with self.env.cr.savepoint():
@@ -88,6 +88,7 @@ class EinvoiceEmailSend(models.AbstractModel):
                             move.with_company(company),
                             pdfs.get(move.id),
                             ubls.get(move.id),
+                            contents.get(move.id),
                         )
                 except UserError as error:
                     result["failed"].append(
@@ -101,11 +102,12 @@ class EinvoiceEmailSend(models.AbstractModel):
 
     @api.model
     def _prepare(self, moves):
-        """The PDFs of `moves` and their UBL checked by the official rules, the
-        rules running in their helper process while the PDFs are rendered:
-        ``({id: pdf}, {id: (profile, xml, builder errors, report)})``. An invoice
-        whose UBL carries its PDF (UBL.BE), or that cannot be built or checked
-        here, is left to `_ubl_attachment`, which says why."""
+        """The PDFs of `moves`, their UBL checked by the official rules and their
+        e-mails, the rules running in their helper process while the e-mails and
+        PDFs are rendered: ``({id: pdf}, {id: (profile, xml, builder errors,
+        report)}, {id: (subject, body, sender)})``. An invoice whose UBL carries
+        its PDF (UBL.BE), or that cannot be built, checked or rendered here, is left
+        to `_deliver`, which says why."""
         ubls = {}
         for move in moves:
             profile = move._einvoice_profile(None, "email")
@@ -116,27 +118,30 @@ class EinvoiceEmailSend(models.AbstractModel):
             except UserError:
                 continue
             ubls[move.id] = (profile, xml, errors)
-        if not ubls:
-            return self._render_pdfs(moves), {}
         try:
-            validator = get_validator(moves._einvoice_rules_dir())
+            validator = get_validator(moves._einvoice_rules_dir()) if ubls else None
         except UserError:
-            return self._render_pdfs(moves), {}
+            validator = None
         documents = [(xml, profile) for profile, xml, _errors in ubls.values()]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(validator.validate_many, documents)
+            checking = validator and pool.submit(validator.validate_many, documents)
+            try:
+                contents = self._contents(moves)
+            except UserError as error:
+                _logger.warning("e-mails rendered one by one: %s", error)
+                contents = {}
             pdfs = self._render_pdfs(moves)
             try:
-                reports = checking.result()
+                reports = checking.result() if checking else []
             except UblValidationError as error:
                 _logger.warning("e-invoices checked one by one: %s", error)
-                reports = [None] * len(ubls)
+                reports = []
         checked = {
             move_id: (*ubl, report)
-            for (move_id, ubl), report in zip(ubls.items(), reports, strict=True)
+            for (move_id, ubl), report in zip(ubls.items(), reports, strict=False)
             if isinstance(report, Report)
         }
-        return pdfs, checked
+        return pdfs, checked, contents
 
     @api.model
     def _render_pdfs(self, moves):
@@ -174,32 +179,23 @@ class EinvoiceEmailSend(models.AbstractModel):
         return is_patched(self.env["ir.actions.report"]._einvoice_wkhtmltopdf_version())
 
     @api.model
-    def _queue(self, move, pdf, ubl=None):
+    def _queue(self, move, pdf, ubl=None, content=None):
         ledger = self.env["einvoice.transmission"]
         transmission = ledger._open(move, "email")
         if transmission.state in ("sending", "sent"):
             raise UserError(
                 _("%(invoice)s is already being sent.", invoice=move.display_name)
             )
-        self._deliver(move, transmission, pdf, ubl)
+        self._deliver(move, transmission, pdf, ubl, content)
         return transmission
 
     @api.model
-    def _deliver(self, move, transmission, pdf, ubl=None):
-        """E-mail `move` with its `pdf` (rendered by `_render_pdfs`) and its UBL
-        (`ubl`: prepared and checked by `_prepare`, else built here)."""
+    def _deliver(self, move, transmission, pdf, ubl=None, content=None):
+        """E-mail `move` with its `pdf` (rendered by `_render_pdfs`), its UBL
+        (`ubl`: prepared and checked by `_prepare`, else built here) and its
+        subject, body and sender (`content`: from `_contents`, else rendered here)."""
         attachments, formats = self._attachments(move, pdf, ubl)
-        template = move.company_id._einvoice_mail_template()
-        lang = template._render_lang(move.ids)[move.id]
-        template = template.with_context(lang=lang)
-        subject = (
-            template._render_field("subject", move.ids)[move.id] or move.display_name
-        )
-        subject = subject.replace("%n", move.name)
-        body = template._render_field("body_html", move.ids, compute_lang=True)[move.id]
-        email_from = template._render_field("email_from", move.ids)[move.id] or (
-            move.company_id.email_formatted or self.env.user.email_formatted
-        )
+        subject, body, email_from = content or self._contents(move)[move.id]
         mail = transmission._queue_mail(
             move,
             subject=subject,
@@ -214,6 +210,33 @@ class EinvoiceEmailSend(models.AbstractModel):
             {"is_move_sent": True, "einvoice_sent": True}
         )
         return mail
+
+    @api.model
+    def _contents(self, moves):
+        """{id: (subject, body, sender)} of the e-mails of `moves`: each company's
+        template rendered once per language for all its invoices."""
+        contents = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            template = company._einvoice_mail_template()
+            langs = template._render_lang(company_moves.ids)
+            by_lang = {}
+            for move in company_moves:
+                by_lang.setdefault(langs[move.id], []).append(move.id)
+            for lang, ids in by_lang.items():
+                localised = template.with_context(lang=lang)
+                subjects = localised._render_field("subject", ids)
+                bodies = localised._render_field("body_html", ids, compute_lang=True)
+                senders = localised._render_field("email_from", ids)
+                for move in moves.browse(ids):
+                    subject = subjects[move.id] or move.display_name
+                    contents[move.id] = (
+                        subject.replace("%n", move.name),
+                        bodies[move.id],
+                        senders[move.id]
+                        or company.email_formatted
+                        or self.env.user.email_formatted,
+                    )
+        return contents
 
     @api.model
     def _attachments(self, move, pdf, ubl=None):

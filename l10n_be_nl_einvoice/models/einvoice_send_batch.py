@@ -91,13 +91,17 @@ class EinvoiceSendBatch(models.Model):
         sender = self.env["einvoice.email.send"]
         for company, group in transmissions.grouped("company_id").items():
             moves = group.move_id.with_company(company)
-            pdfs, ubls = sender._prepare(moves)
+            pdfs, ubls, contents = sender._prepare(moves)
             for transmission in group:
                 move = transmission.move_id.with_company(company)
                 try:
                     with self.env.cr.savepoint():
                         sender._deliver(
-                            move, transmission, pdfs.get(move.id), ubls.get(move.id)
+                            move,
+                            transmission,
+                            pdfs.get(move.id),
+                            ubls.get(move.id),
+                            contents.get(move.id),
                         )
                 except (UserError, ValidationError) as error:
                     _logger.warning("invoice %s not e-mailed: %s", move.id, error)
