@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Recurring plans: the plan an invoice was made by, and "Make recurring".
 # pylint: disable=consider-merging-classes-inherited
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
@@ -18,11 +18,5 @@ class AccountMove(models.Model):
     def action_einvoice_make_recurring(self):
         """The invoice form's "Make recurring": a draft plan from this invoice."""
         self.ensure_one()
-        plan_id = self.env["einvoice.recurring.plan"].create_from_invoice(self.id)
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Recurring plan"),
-            "res_model": "einvoice.recurring.plan",
-            "res_id": plan_id,
-            "view_mode": "form",
-        }
+        plans = self.env["einvoice.recurring.plan"]
+        return plans.browse(plans.create_from_invoice(self.id))._action_open()

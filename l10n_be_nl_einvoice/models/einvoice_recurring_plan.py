@@ -292,6 +292,24 @@ class EinvoiceRecurringPlan(models.Model):
 
     # -- starting from an invoice --------------------------------------------------
 
+    def _action_open(self):
+        """The window of these plans: the form of one, the list of several."""
+        if len(self) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Recurring plan"),
+                "res_model": self._name,
+                "res_id": self.id,
+                "view_mode": "form",
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Recurring plans"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.ids)],
+        }
+
     @api.model
     def create_from_invoice(self, move_id, values=None):
         """A draft plan from a customer invoice (XML-RPC): its customer, lines,

@@ -80,6 +80,41 @@ class DemoCompanyCase(TransactionCase):
         )
 
 
+class DemoInvoicingCase(DemoCompanyCase):
+    """Invoices of the Belgian and the Dutch demo companies to their demo customers
+    in Belgium, the Netherlands, Germany and the United States; UBL.BE gets a stand-in
+    PDF."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nl_company = cls.env["res.company"].search(
+            [("name", "=", "Fietsenmakerij De Vries B.V.")]
+        )
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context, einvoice_pdf=("invoice.pdf", b"%PDF-1.4 test")
+            )
+        )
+        partners = cls.env["res.partner"]
+        cls.be_customer = partners.search([("name", "=", "Bakkerij Janssens BV")])
+        cls.nl_customer = partners.search([("name", "=", "Groenteboer Bakker B.V.")])
+        cls.de_customer = partners.search([("name", "=", "Müller Werkzeuge GmbH")])
+        cls.us_customer = partners.search([("name", "=", "Harbor Supplies Inc.")])
+        # Outside Peppol's address schemes a DUNS number reaches the customer.
+        cls.us_customer.write({"peppol_eas": "0060", "peppol_endpoint": "123456789"})
+        products = cls.env["product.product"]
+        cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
+        cls.table = products.search([("name", "=", "Oak side table")], limit=1)
+
+    def tax(self, name, company=None):
+        return (
+            self.env["account.chart.template"]
+            .with_company(company or self.company)
+            .ref(name)
+        )
+
+
 try:
     from aiosmtpd.controller import Controller
 except ImportError:  # pragma: no cover - installed by setup/requirements.txt

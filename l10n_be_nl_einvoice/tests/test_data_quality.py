@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import free_port
+from .common import DemoCompanyCase, free_port
 
 
 class FakeVies(BaseHTTPRequestHandler):
@@ -44,21 +44,10 @@ class FakeVies(BaseHTTPRequestHandler):
 
 
 @tagged("post_install", "-at_install")
-class TestDataQuality(TransactionCase):
+class TestDataQuality(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
-        )
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1
         )

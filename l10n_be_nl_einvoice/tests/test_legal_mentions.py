@@ -7,56 +7,29 @@ from html import unescape
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..lib import legal_mentions
 from . import golden
+from .common import DemoInvoicingCase
 
 
 @tagged("post_install", "-at_install")
-class TestLegalMentions(TransactionCase):
+class TestLegalMentions(DemoInvoicingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        companies = cls.env["res.company"]
-        cls.company = companies.search([("name", "=", "Atelier Lambrecht BV")])
-        cls.nl_company = companies.search(
-            [("name", "=", "Fietsenmakerij De Vries B.V.")]
-        )
-        if not cls.company or not cls.nl_company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                allowed_company_ids=cls.company.ids,
-                einvoice_pdf=("invoice.pdf", b"%PDF-1.4 test"),
-            )
-        )
         for code in ("nl_BE", "fr_BE", "de_DE", "nl_NL"):
             cls.env["res.lang"]._activate_lang(code)
-        partners = cls.env["res.partner"]
-        cls.be_customer = partners.search([("name", "=", "Bakkerij Janssens BV")])
-        cls.fr_customer = partners.search([("name", "=", "Brasserie du Parc SRL")])
-        cls.nl_customer = partners.search([("name", "=", "Groenteboer Bakker B.V.")])
-        cls.de_customer = partners.search([("name", "=", "Müller Werkzeuge GmbH")])
-        cls.us_customer = partners.search([("name", "=", "Harbor Supplies Inc.")])
-        cls.us_customer.write({"peppol_eas": "0060", "peppol_endpoint": "123456789"})
+        cls.fr_customer = cls.env["res.partner"].search(
+            [("name", "=", "Brasserie du Parc SRL")]
+        )
         cls.be_customer.lang = "nl_BE"
         cls.fr_customer.lang = "fr_BE"
         cls.de_customer.lang = "de_DE"
         cls.nl_customer.lang = "nl_NL"
-        products = cls.env["product.product"]
-        cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
-        cls.table = products.search([("name", "=", "Oak side table")], limit=1)
 
     # -- helpers ----------------------------------------------------------------------
-
-    def tax(self, name, company=None):
-        return (
-            self.env["account.chart.template"]
-            .with_company(company or self.company)
-            .ref(name)
-        )
 
     def invoice(self, partner, lines, company=None, post=True):
         company = company or self.company

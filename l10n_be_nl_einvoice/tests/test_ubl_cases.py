@@ -5,52 +5,18 @@ file and checked with the official rules; and right in meaning, not only valid."
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..lib import legal_mentions
 from . import golden
+from .common import DemoInvoicingCase
 
 
 @tagged("post_install", "-at_install")
-class TestUblCases(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        companies = cls.env["res.company"]
-        cls.company = companies.search([("name", "=", "Atelier Lambrecht BV")])
-        cls.nl_company = companies.search(
-            [("name", "=", "Fietsenmakerij De Vries B.V.")]
-        )
-        if not cls.company or not cls.nl_company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                allowed_company_ids=cls.company.ids,
-                einvoice_pdf=("invoice.pdf", b"%PDF-1.4 test"),
-            )
-        )
-        partners = cls.env["res.partner"]
-        cls.be_customer = partners.search([("name", "=", "Bakkerij Janssens BV")])
-        cls.nl_customer = partners.search([("name", "=", "Groenteboer Bakker B.V.")])
-        cls.de_customer = partners.search([("name", "=", "Müller Werkzeuge GmbH")])
-        cls.us_customer = partners.search([("name", "=", "Harbor Supplies Inc.")])
-        # Outside Peppol's address schemes a DUNS number reaches the customer.
-        cls.us_customer.write({"peppol_eas": "0060", "peppol_endpoint": "123456789"})
-        products = cls.env["product.product"]
-        cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
-        cls.table = products.search([("name", "=", "Oak side table")], limit=1)
-
+class TestUblCases(DemoInvoicingCase):
     # -- helpers ----------------------------------------------------------------------
 
     extra_replacements = ()
-
-    def tax(self, name, company=None):
-        return (
-            self.env["account.chart.template"]
-            .with_company(company or self.company)
-            .ref(name)
-        )
 
     def line(self, product, price, taxes, quantity=1, **extra):
         return Command.create(

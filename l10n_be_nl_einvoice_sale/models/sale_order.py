@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # "Make recurring" on a sale order, and the plans made from it.
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -28,31 +28,10 @@ class SaleOrder(models.Model):
     def action_einvoice_make_recurring(self):
         """The sale order form's "Make recurring": a draft plan from this order."""
         self.ensure_one()
-        plan_id = self.env["einvoice.recurring.plan"].create_from_sale_order(self.id)
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Recurring plan"),
-            "res_model": "einvoice.recurring.plan",
-            "res_id": plan_id,
-            "view_mode": "form",
-        }
+        plans = self.env["einvoice.recurring.plan"]
+        return plans.browse(plans.create_from_sale_order(self.id))._action_open()
 
     def action_einvoice_recurring_plans(self):
         """The plans made from this order: its form when there is one."""
         self.ensure_one()
-        plans = self.einvoice_recurring_plan_ids
-        if len(plans) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "name": _("Recurring plan"),
-                "res_model": "einvoice.recurring.plan",
-                "res_id": plans.id,
-                "view_mode": "form",
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Recurring plans"),
-            "res_model": "einvoice.recurring.plan",
-            "view_mode": "list,form",
-            "domain": [("id", "in", plans.ids)],
-        }
+        return self.einvoice_recurring_plan_ids._action_open()
