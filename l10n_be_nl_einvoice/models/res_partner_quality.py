@@ -199,15 +199,21 @@ class ResPartner(models.Model):
             return partner, "peppol_eas"
         return partner, field
 
-    def _einvoice_own_problems(self):
+    @api.model
+    def _einvoice_companies_by_partner(self):
+        """{partner id: company} of every company."""
+        companies = self.env["res.company"].sudo().search([])
+        return {company.partner_id.id: company for company in companies}
+
+    def _einvoice_own_problems(self, companies=None):
         """This partner's problems as the data-quality screen shows them: as a
-        company's seller data when it is one, else as a customer."""
+        company's seller data when it is one (`companies`: from
+        `_einvoice_companies_by_partner`, looked up once for many partners), else
+        as a customer."""
         self.ensure_one()
-        company = (
-            self.env["res.company"]
-            .sudo()
-            .search([("partner_id", "=", self.id)], limit=1)
-        )
+        if companies is None:
+            companies = self._einvoice_companies_by_partner()
+        company = companies.get(self.id)
         if company:
             return self._einvoice_party_problems(self, role="seller", company=company)
         return self._einvoice_party_problems(
@@ -222,8 +228,9 @@ class ResPartner(models.Model):
         "peppol_endpoint", "einvoice_vies_state", "bank_ids.acc_number",
     )  # fmt: skip
     def _compute_einvoice_data_problems(self):
+        companies = self._einvoice_companies_by_partner()
         for partner in self:
-            problems = partner._einvoice_own_problems() if partner.id else []
+            problems = partner._einvoice_own_problems(companies) if partner.id else []
             partner.einvoice_data_problems = "\n".join(
                 ("⛔ " if p["blocking"] else "⚠ ") + p["message"] for p in problems
             )
@@ -255,8 +262,9 @@ class ResPartner(models.Model):
         ``[{"id", "name", "problems": [{"model", "res_id", "record", "field",
         "field_label", "code", "message", "blocking"}]}]``."""
         result = []
+        companies = self._einvoice_companies_by_partner()
         for partner in self._einvoice_quality_candidates(company_id):
-            problems = partner._einvoice_own_problems()
+            problems = partner._einvoice_own_problems(companies)
             if problems:
                 result.append(
                     {

@@ -6,7 +6,7 @@ from email import policy
 from unittest.mock import patch
 
 import odoo
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -113,6 +113,38 @@ class DemoInvoicingCase(DemoCompanyCase):
             .with_company(company or self.company)
             .ref(name)
         )
+
+    def line(self, product, price, taxes, quantity=1, **extra):
+        return Command.create(
+            {
+                "product_id": product.id,
+                "quantity": quantity,
+                "price_unit": price,
+                "tax_ids": [Command.set([t.id for t in taxes])],
+                **extra,
+            }
+        )
+
+    def invoice(self, partner, lines, company=None, post=True, **values):
+        company = company or self.company
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .with_context(allowed_company_ids=company.ids)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.to_date("2026-11-10"),
+                    "invoice_date_due": fields.Date.to_date("2026-12-10"),
+                    "invoice_line_ids": lines,
+                    **values,
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
 
 
 try:

@@ -5,7 +5,6 @@ under a small-business exemption invoices without VAT."""
 
 from html import unescape
 
-from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -32,33 +31,9 @@ class TestLegalMentions(DemoInvoicingCase):
     # -- helpers ----------------------------------------------------------------------
 
     def invoice(self, partner, lines, company=None, post=True):
-        company = company or self.company
-        move = (
-            self.env["account.move"]
-            .with_company(company)
-            .with_context(allowed_company_ids=company.ids)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": fields.Date.to_date("2026-11-10"),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "quantity": quantity,
-                                "price_unit": price,
-                                "tax_ids": [Command.set(tax.ids)],
-                            }
-                        )
-                        for product, price, tax, quantity in lines
-                    ],
-                }
-            )
-        )
-        if post:
-            move.action_post()
-        return move
+        """`lines`: (product, price, taxes, quantity) each."""
+        lines = [self.line(*line) for line in lines]
+        return super().invoice(partner, lines, company=company, post=post)
 
     def html(self, move):
         report = self.env["ir.actions.report"].with_company(move.company_id)

@@ -18,38 +18,6 @@ class TestUblCases(DemoInvoicingCase):
 
     extra_replacements = ()
 
-    def line(self, product, price, taxes, quantity=1, **extra):
-        return Command.create(
-            {
-                "product_id": product.id,
-                "quantity": quantity,
-                "price_unit": price,
-                "tax_ids": [Command.set([t.id for t in taxes])],
-                **extra,
-            }
-        )
-
-    def invoice(self, partner, lines, company=None, post=True, **values):
-        company = company or self.company
-        move = (
-            self.env["account.move"]
-            .with_company(company)
-            .with_context(allowed_company_ids=company.ids)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": fields.Date.to_date("2026-11-10"),
-                    "invoice_date_due": fields.Date.to_date("2026-12-10"),
-                    "invoice_line_ids": lines,
-                    **values,
-                }
-            )
-        )
-        if post:
-            move.action_post()
-        return move
-
     # The Peppol rules embedded in UBL.BE advise against the VAT category names and
     # line VAT amounts that the UBL.BE rules require: warnings by design.
     UBLBE_WARNINGS = ("UBL-CR-504", "UBL-CR-561", "UBL-CR-597")
