@@ -49,7 +49,7 @@ OUR_ADDONS = tuple(sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 FIXTURE_MODULES = ("l10n_be", "l10n_nl", "account_peppol", "sale")
 TEST_DB = "einvoice_test"
 DEMO_DB = "einvoice_demo"
-KEEP_TEMPLATES = 2
+KEEP_TEMPLATES = int(os.environ.get("EINVOICE_KEEP_TEMPLATES", "2"))
 
 
 def log(message):

@@ -26,7 +26,8 @@ class EinvoiceRecurringPlan(models.Model):
     def run_due(self, company_id=None, date=None):
         """Invoice every running plan due on `date` (today) (XML-RPC): of a company,
         or of all companies. Returns ``{"invoice_ids", "plans", "caught_up",
-        "skipped_periods", "failed": [{"plan_id", "name", "reason"}]}``."""
+        "skipped_periods", "failed": [{"plan_id", "name", "reason"}]}``, the periods
+        caught up and skipped keyed by the plan's id as a string."""
         day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         domain = [("state", "=", "running"), ("next_date", "<=", day)]
         if company_id:
@@ -76,10 +77,11 @@ class EinvoiceRecurringPlan(models.Model):
             if moves:
                 result["plans"] += 1
             result["invoice_ids"] += moves.ids
+            # Keyed by the plan's id as text: XML-RPC marshals string keys only.
             if caught_up > 1:
-                result["caught_up"][plan.id] = caught_up
+                result["caught_up"][str(plan.id)] = caught_up
             if skipped:
-                result["skipped_periods"][plan.id] = skipped
+                result["skipped_periods"][str(plan.id)] = skipped
             if plan.invoice_action == "send":
                 to_send |= moves
         if to_send:

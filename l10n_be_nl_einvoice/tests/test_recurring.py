@@ -81,7 +81,7 @@ class TestRecurring(DemoCompanyCase):
         plan = self.plan(date_start="2027-01-01")
         result = self.run_on(date(2027, 4, 15))
         self.assertEqual(len(result["invoice_ids"]), 4)
-        self.assertEqual(result["caught_up"], {plan.id: 4})
+        self.assertEqual(result["caught_up"], {str(plan.id): 4})
         self.assertIn("4 periods invoiced at once", plan.message_ids[0].body)
         # Nothing more the same day or the next.
         self.assertFalse(self.run_on(date(2027, 4, 16))["invoice_ids"])
@@ -90,7 +90,7 @@ class TestRecurring(DemoCompanyCase):
         plan = self.plan(date_start="2027-01-01", catch_up="current")
         result = self.run_on(date(2027, 4, 15))
         self.assertEqual(len(result["invoice_ids"]), 1)
-        self.assertEqual(result["skipped_periods"], {plan.id: 3})
+        self.assertEqual(result["skipped_periods"], {str(plan.id): 3})
         self.assertEqual(
             plan.period_ids.mapped("state"),
             ["skipped", "skipped", "skipped", "invoiced"],
