@@ -2,6 +2,7 @@
 import email
 import logging
 import socket
+import xmlrpc.client
 from email import policy
 from unittest.mock import patch
 
@@ -10,6 +11,54 @@ from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+# The people who click, by the groups Odoo 18 Community gives them: a billing user
+# (Invoicing / Billing), an accounting manager (Invoicing / Administrator), a system
+# administrator, and an internal user without accounting rights (who must be refused).
+ROLE_GROUPS = {
+    "billing": "account.group_account_invoice",
+    "manager": "account.group_account_manager",
+    "admin": "base.group_system,account.group_account_manager",
+    "internal": "base.group_user",
+}
+
+
+def role_users(env, companies, prefix="einvoice"):
+    """One user per role of ``ROLE_GROUPS`` in `companies` (the first is their
+    current company), ``{role: user}``; each user's password is its login."""
+    return {
+        role: new_test_user(
+            env,
+            login=f"{prefix}_{role}",
+            password=f"{prefix}_{role}",
+            groups=groups,
+            company_id=companies[0].id,
+            company_ids=[Command.set(companies.ids)],
+        )
+        for role, groups in ROLE_GROUPS.items()
+    }
+
+
+class XmlrpcAsUsers:
+    """For an ``HttpCase``: call a public method over XML-RPC as a given user (its
+    password its login, as ``role_users`` makes them), and check a refusal is an
+    access error, not any fault."""
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        db = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(db, user.login, user.login, {})
+        self.assertTrue(uid, f"{user.login} could not log in")
+        return self.xmlrpc_object.execute_kw(
+            db, uid, user.login, model, method, list(args), kwargs
+        )
+
+    def assertRpcRefused(self, user, model, method, *args, **kwargs):  # pylint: disable=invalid-name
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.rpc(user, model, method, *args, **kwargs)
+        # Odoo's XML-RPC answers an AccessError with fault code 4.
+        self.assertEqual(caught.exception.faultCode, 4, caught.exception.faultString)
+        return caught.exception.faultString
 
 
 class NumberingCommon(AccountTestInvoicingCommon):
