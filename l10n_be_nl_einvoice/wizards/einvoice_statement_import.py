@@ -1,15 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import bank_csv, coda
+from ..lib import archive, bank_csv, coda
 from ..lib.payment_matching import Matcher, OpenInvoice, find_keys, reference_key
 
 
@@ -300,14 +298,19 @@ class EinvoiceStatementImport(models.TransientModel):
         return statements
 
     def _unpack(self, files):
+        """Each file, or each file of a zip archive, within the size limits of
+        `lib/archive.py`: a zip bomb is refused while it is read."""
         for name, raw in files:
-            if zipfile.is_zipfile(io.BytesIO(raw)):
-                with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                    for member in sorted(archive.namelist()):
-                        if not member.endswith("/"):
-                            yield f"{name}/{member}", archive.read(member)
-            else:
-                yield name, raw
+            try:
+                yield from archive.unpack(name, raw)
+            except archive.ArchiveError as error:
+                raise UserError(
+                    _(
+                        "%(file)s: %(error)s",
+                        file=error.name,
+                        error=self.env._(error.message, **error.params),
+                    )
+                ) from error
 
     def _journal_for(self, parsed, create_journals, journal=None):
         compact = parsed.account.replace(" ", "").upper()
