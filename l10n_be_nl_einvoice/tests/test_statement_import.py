@@ -112,6 +112,43 @@ class TestStatementImport(DemoCompanyCase):
         self.assertEqual(unmatched.mapped("amount"), [12.34])
         self.assertFalse(unmatched.is_reconciled)
 
+    def test_a_quoted_reference_is_never_overruled_by_the_amount(self):
+        # Another customer's invoice of the same amount and due date is open; the
+        # payments quote the reference of a paid invoice and one no invoice has.
+        paid = self.invoice(88)
+        paid_day = date(2026, 11, 10)
+        self.wizard.import_file(
+            "first.cod",
+            base64.b64encode(
+                write(IBAN, [Payment(Decimal("88.00"), paid_day, ogm=self.ogm(paid))])
+            ),
+        )
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        other = self.invoice(88, partner=self.other)
+        day = date(2026, 11, 25)
+        data = write(
+            IBAN,
+            [
+                Payment(Decimal("88.00"), day, ogm=self.ogm(paid)),
+                Payment(Decimal("88.00"), day, ogm="090933755493"),
+            ],
+            sequence=2,
+            old_balance=Decimal("88.00"),
+        )
+        result = self.wizard.import_file("second.cod", base64.b64encode(data))
+        self.assertEqual(result["unmatched"], 2)
+        self.assertEqual(other.payment_state, "not_paid")
+        lines = (
+            self.env["account.bank.statement"].browse(result["statement_ids"]).line_ids
+        )
+        self.assertEqual(
+            sorted(lines.mapped("einvoice_match_reason")),
+            [
+                f"{paid.name}, whose reference it quotes, is already paid.",
+                "No invoice has the reference 090933755493.",
+            ],
+        )
+
     def test_a_statement_is_imported_once(self):
         data = write(IBAN, [Payment(Decimal("10.00"), date(2026, 11, 3), text="x")])
         first = self.wizard.import_file("a.cod", base64.b64encode(data))

@@ -17,10 +17,12 @@ MIB = 1024 * 1024
 def zip_bomb(size):
     buffer = io.BytesIO()
     zeros = bytes(MIB)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
-        with zipped.open("statement.cod", "w", force_zip64=True) as member:
-            for _ in range(size // MIB):
-                member.write(zeros)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped,
+        zipped.open("statement.cod", "w", force_zip64=True) as member,
+    ):
+        for _ in range(size // MIB):
+            member.write(zeros)
     return buffer.getvalue()
 
 

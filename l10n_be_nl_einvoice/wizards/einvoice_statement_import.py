@@ -8,7 +8,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import archive, bank_csv, coda
-from ..lib.payment_matching import Matcher, OpenInvoice, find_keys, reference_key
+from ..lib.payment_matching import (
+    Matcher,
+    OpenInvoice,
+    find_keys,
+    reference_forms,
+    reference_key,
+)
 
 
 @dataclass
@@ -483,11 +489,19 @@ class EinvoiceStatementImport(models.TransientModel):
                 found_list[index] = matcher.match(
                     Decimal(line["amount"]),
                     line["date"],
+                    keys[index],
                     partner_id=partners_by_account.get(
                         (line["account_number"] or "").replace(" ", "").upper()
                     ),
                     steps=("account", "amount"),
                 )
+        reasons = self._unmatched_reasons(
+            company,
+            [
+                line_keys if found is None and Decimal(line["amount"]) > 0 else []
+                for line, line_keys, found in zip(lines, keys, found_list, strict=True)
+            ],
+        )
         matched_ids = {i for found in found_list if found for i in found.invoice_ids}
         receivables = {}
         for move_line in (
@@ -503,11 +517,15 @@ class EinvoiceStatementImport(models.TransientModel):
         ):
             receivables.setdefault(move_line.move_id.id, []).append(move_line)
         decisions, planned = [], set()
-        for line, found in zip(lines, found_list, strict=True):
+        for line, found, reason in zip(lines, found_list, reasons, strict=True):
             amount = Decimal(line["amount"])
             if found is None:
                 decisions.append(
-                    _Decision({"einvoice_match": "unmatched"} if amount > 0 else {})
+                    _Decision(
+                        {"einvoice_match": "unmatched", "einvoice_match_reason": reason}
+                        if amount > 0
+                        else {}
+                    )
                 )
                 continue
             [invoice_id, *others] = found.invoice_ids
@@ -538,6 +556,59 @@ class EinvoiceStatementImport(models.TransientModel):
                     )
                 )
         return decisions
+
+    def _unmatched_reasons(self, company, keys_per_line):
+        """Why a payment quoting references (``keys_per_line``, empty for the
+        others) paid no invoice: the invoice it quotes is already paid, several
+        open invoices have the reference, or none has it (`lib/payment_matching`
+        never matches such a payment by account or amount)."""
+        wanted = {key for keys in keys_per_line for key in keys}
+        by_key = {}
+        if wanted:
+            moves = self.env["account.move"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    (
+                        "payment_reference",
+                        "in",
+                        [form for key in wanted for form in reference_forms(key)],
+                    ),
+                ]
+            )
+            for move in moves:
+                by_key.setdefault(reference_key(move.payment_reference), []).append(
+                    move
+                )
+        reasons = []
+        for keys in keys_per_line:
+            text = []
+            for key in keys:
+                moves = by_key.get(key, [])
+                still_open = [
+                    m for m in moves if m.payment_state in ("not_paid", "partial")
+                ]
+                if len(still_open) > 1:
+                    text.append(
+                        _(
+                            "Several open invoices have the reference %(reference)s.",
+                            reference=key,
+                        )
+                    )
+                elif moves and not still_open:
+                    text.append(
+                        _(
+                            "%(invoice)s, whose reference it quotes, is already paid.",
+                            invoice=", ".join(m.name for m in moves),
+                        )
+                    )
+                elif not moves:
+                    text.append(
+                        _("No invoice has the reference %(reference)s.", reference=key)
+                    )
+            reasons.append(" ".join(text) or False)
+        return reasons
 
     def _reconcile(self, lines, decisions, result):
         """The planned pairs in one reconciliation, then the lines that pay several

@@ -7,7 +7,6 @@ import tracemalloc
 import zipfile
 
 import pytest
-
 from l10n_be_nl_einvoice_lib import archive
 from l10n_be_nl_einvoice_lib.archive import MIB, ArchiveError, Limits
 
@@ -27,10 +26,12 @@ def zip_bomb(size):
     on disk per 300 MiB unpacked, as the one that crashed the import."""
     buffer = io.BytesIO()
     zeros = bytes(MIB)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
-        with zipped.open("statement.cod", "w", force_zip64=True) as member:
-            for _ in range(size // MIB):
-                member.write(zeros)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped,
+        zipped.open("statement.cod", "w", force_zip64=True) as member,
+    ):
+        for _ in range(size // MIB):
+            member.write(zeros)
     return buffer.getvalue()
 
 
