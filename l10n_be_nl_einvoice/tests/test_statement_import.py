@@ -149,6 +149,36 @@ class TestStatementImport(DemoCompanyCase):
             ],
         )
 
+    def test_a_chosen_journal_takes_only_its_own_account(self):
+        day = date(2026, 11, 3)
+        own = write(IBAN, [Payment(Decimal("5.00"), day, text="own")], sequence=7)
+        other_iban = "BE68539007547034"
+        other = write(other_iban, [Payment(Decimal("6.00"), day, text="other")])
+        statements = self.env["account.bank.statement"]
+        before = statements.search_count([])
+        with self.assertRaises(UserError) as caught:
+            self.wizard.import_file(
+                "other.cod", base64.b64encode(other), journal_id=self.bank.id
+            )
+        self.assertIn(other_iban, str(caught.exception))
+        self.assertIn(self.bank.display_name, str(caught.exception))
+        self.assertEqual(statements.search_count([]), before)
+        result = self.wizard.import_file(
+            "own.cod", base64.b64encode(own), journal_id=self.bank.id
+        )
+        self.assertEqual(
+            statements.browse(result["statement_ids"]).journal_id, self.bank
+        )
+        # Asked to, the other account's statement goes to a journal of its own.
+        result = self.wizard.import_file(
+            "other.cod",
+            base64.b64encode(other),
+            journal_id=self.bank.id,
+            create_journals=True,
+        )
+        journal = statements.browse(result["statement_ids"]).journal_id
+        self.assertEqual(journal.bank_account_id.sanitized_acc_number, other_iban)
+
     def test_a_statement_is_imported_once(self):
         data = write(IBAN, [Payment(Decimal("10.00"), date(2026, 11, 3), text="x")])
         first = self.wizard.import_file("a.cod", base64.b64encode(data))

@@ -327,13 +327,26 @@ class EinvoiceStatementImport(models.TransientModel):
                 ("bank_account_id", "!=", False),
             ]
         )
-        for candidate in candidates:
-            if candidate.bank_account_id.sanitized_acc_number == compact:
-                return candidate
-        if journal and not journal.bank_account_id:
-            return journal
-        if not create_journals:
-            return None
+        own = candidates.filtered(
+            lambda candidate: candidate.bank_account_id.sanitized_acc_number == compact
+        )[:1]
+        if journal and own != journal and not create_journals:
+            # A chosen journal takes the statements of its own account only: a
+            # file of another account is not booked on it.
+            raise UserError(
+                _(
+                    "The statement of account %(account)s is not for the journal "
+                    "%(journal)s (%(journal_account)s) chosen for this import: import "
+                    "it without choosing a journal, or with 'Create missing bank "
+                    "journals'.",
+                    account=parsed.account,
+                    journal=journal.display_name,
+                    journal_account=journal.bank_account_id.acc_number
+                    or _("no account"),
+                )
+            )
+        if own or not create_journals:
+            return own or None
         company = self.env.company
         partner_bank = self.env["res.partner.bank"].create(
             {"acc_number": parsed.account, "partner_id": company.partner_id.id}
