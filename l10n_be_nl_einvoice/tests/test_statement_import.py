@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..lib.coda_writer import Payment, write
-from .common import DemoCompanyCase
+from .common import DemoCompanyCase, role_users
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "coda" / "files"
 IBAN = "BE46063000000136"  # the demo company's bank account
@@ -362,6 +362,75 @@ class TestStatementImport(DemoCompanyCase):
         broken._run()
         self.assertEqual(broken.state, "failed")
         self.assertIn("broken.cod", broken.summary)
+
+    def test_an_accounting_manager_imports_in_the_background_others_are_refused(self):
+        users = role_users(self.env, self.company)
+        manager = users["manager"]
+        before = self.env["einvoice.statement.import.job"].search_count([])
+        invoice = self.invoice(100)
+        data = write(
+            IBAN,
+            [Payment(Decimal("100.00"), date(2026, 11, 3), ogm=self.ogm(invoice))],
+        )
+        result = self.wizard.with_user(manager).import_file(
+            "big.cod", base64.b64encode(data), background=True
+        )
+        jobs = self.env["einvoice.statement.import.job"].with_user(manager)
+        job = jobs.browse(result["job_ids"])
+        self.assertEqual(job.read(["state", "user_id"])[0]["user_id"][0], manager.id)
+        self.assertEqual(job.attachment_id.raw, data)
+        # The import cron, as Odoo runs it (its user: the superuser).
+        cron = self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_statement_import")
+        self.assertTrue(cron.user_id._is_superuser())
+        cron.method_direct_trigger()
+        job.invalidate_recordset()
+        [read] = job.read(["state", "summary", "statement_ids"])
+        self.assertEqual(read["state"], "done", read["summary"])
+        self.assertIn("1 statement(s) imported, 1 line(s).", read["summary"])
+        statement = self.env["account.bank.statement"].browse(read["statement_ids"])
+        self.assertEqual(statement.create_uid, manager, "imported in its sender's name")
+        self.assertNotEqual(invoice.payment_state, "not_paid")
+        # The wizard's Import, a big file, as the manager.
+        self.env["ir.config_parameter"].set_param(
+            "l10n_be_nl_einvoice.statement_background_lines", 1
+        )
+        other = self.invoice(50)
+        upload = (
+            self.env["ir.attachment"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "upload.cod",
+                    "raw": write(
+                        IBAN,
+                        [
+                            Payment(
+                                Decimal("50.00"), date(2026, 11, 4), ogm=self.ogm(other)
+                            )
+                        ],
+                    ),
+                }
+            )
+        )
+        wizard = self.wizard.with_user(manager).create(
+            {"attachment_ids": [Command.set(upload.ids)]}
+        )
+        wizard.action_import()
+        self.assertIn("in the background", wizard.summary)
+        queued = jobs.search([("state", "=", "queued")])
+        self.assertEqual(queued.name, "upload.cod")
+        cron.method_direct_trigger()
+        self.assertEqual(queued.state, "done", queued.summary)
+        # A billing user and an internal user: refused before the file is even
+        # decoded (this one is not base64).
+        for role in ("billing", "internal"):
+            with self.assertRaises(AccessError):
+                self.wizard.with_user(users[role]).import_file("x.cod", "not base64!")
+            with self.assertRaises(AccessError):
+                wizard.with_user(users[role]).action_import()
+        self.assertEqual(
+            self.env["einvoice.statement.import.job"].search_count([]), before + 2
+        )
 
 
 @tagged("post_install", "-at_install")

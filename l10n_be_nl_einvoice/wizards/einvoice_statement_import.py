@@ -15,6 +15,7 @@ from ..lib.payment_matching import (
     reference_forms,
     reference_key,
 )
+from ..models.access import MANAGER, require_group
 
 
 @dataclass
@@ -74,8 +75,15 @@ class EinvoiceStatementImport(models.TransientModel):
 
     # -- entry points -----------------------------------------------------------------
 
+    def _check_may_import(self):
+        """Bank statements are imported by accounting managers, as in stock Odoo
+        (and by the scheduled CodaBox feed, as the superuser): anyone else is
+        refused before a file is read or unpacked."""
+        require_group(self.env, MANAGER, self.env._("Importing bank statements"))
+
     def action_import(self):
         self.ensure_one()
+        self._check_may_import()
         if not self.attachment_ids:
             raise UserError(_("Choose the statement files to import."))
         files = [(a.name, a.raw) for a in self.attachment_ids]
@@ -115,6 +123,7 @@ class EinvoiceStatementImport(models.TransientModel):
         statements imported and their ids, lines, matched (by reference, account,
         amount), unmatched, duplicates skipped, unknown accounts, warnings. A big
         file (or `background=True`) is queued instead: `job_ids` name the jobs."""
+        self._check_may_import()
         files = [(filename, base64.b64decode(data))]
         options = {
             "strict": strict,
@@ -146,13 +155,20 @@ class EinvoiceStatementImport(models.TransientModel):
                     "journal_id": journal.id if journal else False,
                 }
             )
-            job.attachment_id = self.env["ir.attachment"].create(
-                {
-                    "name": name,
-                    "raw": raw,
-                    "res_model": job._name,
-                    "res_id": job.id,
-                }
+            # The file is the job's, and a job is the system's record: its sender
+            # queues it and reads it (the access file), only the import writes it.
+            # Attaching a file to a record takes the right to write that record.
+            job.sudo().attachment_id = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "raw": raw,
+                        "res_model": job._name,
+                        "res_id": job.id,
+                    }
+                )
             )
             jobs |= job
         self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_statement_import")._trigger()
@@ -161,6 +177,8 @@ class EinvoiceStatementImport(models.TransientModel):
     # -- import -----------------------------------------------------------------------
 
     def _import_files(self, files, strict=False, create_journals=False, journal=None):
+        # A queued file is imported in its sender's name: checked again then.
+        self._check_may_import()
         result = {
             "statement_ids": [],
             "lines": 0,
