@@ -238,10 +238,11 @@ use_date() {
     export PGPORT
     # Python's timed waits (threading, queue: sem_clockwait) compare a deadline taken
     # from the monotonic clock with the kernel's: that clock must not be shifted, or a
-    # 1-second wait lasts as long as the shift. Chromium's timed waits go through calls
-    # libfaketime shifts back: Chromium hangs unless its monotonic clock is shifted as
-    # well (libfaketime 0.9.10). So the browser Odoo's tests start is found first on
-    # PATH as a wrapper that shifts both.
+    # 1-second wait lasts as long as the shift (libfaketime issue #390); time.sleep then
+    # needs setup/faketime/sitecustomize.py (issue #426). Chromium's timed waits go
+    # through calls libfaketime shifts back: Chromium hangs unless its monotonic clock
+    # is shifted as well (libfaketime 0.9.10). So the browser Odoo's tests start is
+    # found first on PATH as a wrapper that shifts both.
     for browser in google-chrome chromium chromium-browser google-chrome-stable; do
         real="$(command -v "$browser" 2>/dev/null)" && break
     done
@@ -250,11 +251,16 @@ use_date() {
             "$real" >"$LOCAL/bin/$browser"
         chmod +x "$LOCAL/bin/$browser"
     fi
+    # The shift is taken from the real clock, also when this runs under a shifted one
+    # (the suite's own test of this function, in a run at another date).
+    local others
+    others="$(tr ':' '\n' <<<"${LD_PRELOAD:-}" | grep -v faketime | paste -sd:)" || true
     FAKE_ENV=(
-        "LD_PRELOAD=$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-        "FAKETIME=$(printf '%+d' $((start - $(date +%s))))"
+        "LD_PRELOAD=$lib${others:+:$others}"
+        "FAKETIME=$(printf '%+d' $((start - $(env -u LD_PRELOAD date +%s))))"
         "DONT_FAKE_MONOTONIC=1"
         "PATH=$LOCAL/bin:$PATH"
+        "PYTHONPATH=$REPO/setup/faketime${PYTHONPATH:+:$PYTHONPATH}"
     )
     say "running at $(env "${FAKE_ENV[@]}" date '+%F %T %Z') (libfaketime; PostgreSQL of that date on port $PGPORT, in $LOCAL)"
 }
