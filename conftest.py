@@ -21,7 +21,14 @@ logging.getLogger("odoo.tests.common").addFilter(_ExpectedImportOfTestFramework(
 MISSING_PARTS = (
     "Chrome executable not found",
     "websocket-client module is not installed",
+    # Odoo's browser tests skip when the browser cannot be started or does not answer.
+    "Failed to detect chrome devtools port",
 )
+
+
+def _browser_not_started(reason):
+    """Odoo's "<browser path> not found", raised on any OSError while starting it."""
+    return reason.endswith(" not found") and "chrom" in reason.rsplit("/", 1)[-1]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -30,7 +37,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.skipped and isinstance(report.longrepr, tuple):
         reason = str(report.longrepr[2])
-        if any(part in reason for part in MISSING_PARTS):
+        if any(part in reason for part in MISSING_PARTS) or _browser_not_started(
+            reason
+        ):
             report.outcome = "failed"
             report.longrepr = (
                 f"{item.nodeid}: {reason} (run ./setup/test, which installs it)"

@@ -9,6 +9,7 @@
 #   EINVOICE_OFFLINE=1     never download (Odoo source, validation rules)
 #   EINVOICE_LOCAL  folder for what the commands make (default .local)
 #   ODOO_HTTP_PORT  port of ./setup/run (default 8069)
+#   EINVOICE_TEST_DATE     ./setup/test runs at that date (see use_date)
 
 set -euo pipefail
 
@@ -169,6 +170,11 @@ ensure_postgres() {
         id "$owner" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
     fi
     _as_owner() { if [ "$owner" = "$(id -un)" ]; then "$@"; else runuser -u "$owner" -- "$@"; fi; }
+    # A cluster left running by an interrupted command answers elsewhere (or with an
+    # old clock, see use_date): it is ours, stop it before starting it here.
+    if [ -f "$pgdata/postmaster.pid" ] && _as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+        _as_owner "$bindir/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null || true
+    fi
     if [ ! -f "$pgdata/PG_VERSION" ]; then
         say "starting a private PostgreSQL cluster in $pgdata"
         mkdir -p "$pgdata"; chown "$owner" "$pgdata"; chmod 700 "$pgdata"
@@ -179,7 +185,7 @@ ensure_postgres() {
     local run="$LOCAL/pgrun"
     mkdir -p "$run"; chown "$owner" "$run"
     chmod o+x "$LOCAL" 2>/dev/null || true
-    _as_owner "$bindir/pg_ctl" -D "$pgdata" -l "$run/postgres.log" -w -t 60 \
+    _as_owner env "${FAKE_ENV[@]}" "$bindir/pg_ctl" -D "$pgdata" -l "$run/postgres.log" -w -t 60 \
         -o "-c listen_addresses=$PGHOST -p $PGPORT -k $run -c fsync=off" start >/dev/null \
         || die "could not start PostgreSQL (see $run/postgres.log)"
     PG_STARTED_HERE="$pgdata"
@@ -198,6 +204,65 @@ stop_postgres() {
         "${PG_CTL_STOP[@]}" >/dev/null 2>&1 || true
         PG_STARTED_HERE=""
     fi
+}
+
+# --- Running at another date ----------------------------------------------------------
+# use_date "YYYY-MM-DD[ HH:MM[:SS]]": what these scripts start afterwards through
+# "${FAKE_ENV[@]}" (PostgreSQL, Odoo, pytest and the browser, wkhtmltopdf and helpers
+# they start) reads a clock that starts at that moment (00:00:00 local time without a
+# time) and runs on in real time. libfaketime shifts the wall clock of every process by
+# the same number of seconds, so the database's now() / CURRENT_DATE and Python's
+# date.today() agree, as on a real machine on that day. The database server has to run
+# under that clock too: its own cluster under $LOCAL/at-<date>/pgdata, on a free port,
+# built (Odoo base, addons and demo data) on that day the first time. The validation
+# rules stay shared. One run per date and checkout at a time.
+FAKE_ENV=()
+use_date() {
+    local when="$1" start lib browser real cand
+    [[ "$when" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$ ]] \
+        && start="$(date -d "$when" +%s 2>/dev/null)" \
+        || die "a test date is YYYY-MM-DD or \"YYYY-MM-DD HH:MM:SS\" (local time), a real day; got: $when"
+    apt_ensure faketime faketime \
+        || die "running at another date needs libfaketime (Debian packages faketime, libfaketime)"
+    for cand in /usr/lib/*/faketime/libfaketimeMT.so.1 /usr/lib/faketime/libfaketimeMT.so.1; do
+        [ -f "$cand" ] && { lib="$cand"; break; }
+    done
+    [ -n "${lib:-}" ] || die "libfaketimeMT.so.1 not found (Debian package libfaketime)"
+    export EINVOICE_RULES_DIR="${EINVOICE_RULES_DIR:-$LOCAL/rules}"
+    LOCAL="$LOCAL/at-${when%% *}"
+    mkdir -p "$LOCAL/bin"
+    export EINVOICE_LOCAL="$LOCAL"
+    # The cluster of that date, on a port nothing else uses.
+    export PGHOST=127.0.0.1
+    PGPORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    export PGPORT
+    # Python's timed waits (threading, queue: sem_clockwait) compare a deadline taken
+    # from the monotonic clock with the kernel's: that clock must not be shifted, or a
+    # 1-second wait lasts as long as the shift (libfaketime issue #390); time.sleep then
+    # needs setup/faketime/sitecustomize.py (issue #426). Chromium's timed waits go
+    # through calls libfaketime shifts back: Chromium hangs unless its monotonic clock
+    # is shifted as well (libfaketime 0.9.10). So the browser Odoo's tests start is
+    # found first on PATH as a wrapper that shifts both.
+    for browser in google-chrome chromium chromium-browser google-chrome-stable; do
+        real="$(command -v "$browser" 2>/dev/null)" && break
+    done
+    if [ -n "${real:-}" ]; then
+        printf '#!/bin/sh\n# Written by setup/common.sh use_date: see there.\nunset DONT_FAKE_MONOTONIC\nexec %q "$@"\n' \
+            "$real" >"$LOCAL/bin/$browser"
+        chmod +x "$LOCAL/bin/$browser"
+    fi
+    # The shift is taken from the real clock, also when this runs under a shifted one
+    # (the suite's own test of this function, in a run at another date).
+    local others
+    others="$(tr ':' '\n' <<<"${LD_PRELOAD:-}" | grep -v faketime | paste -sd:)" || true
+    FAKE_ENV=(
+        "LD_PRELOAD=$lib${others:+:$others}"
+        "FAKETIME=$(printf '%+d' $((start - $(env -u LD_PRELOAD date +%s))))"
+        "DONT_FAKE_MONOTONIC=1"
+        "PATH=$LOCAL/bin:$PATH"
+        "PYTHONPATH=$REPO/setup/faketime${PYTHONPATH:+:$PYTHONPATH}"
+    )
+    say "running at $(env "${FAKE_ENV[@]}" date '+%F %T %Z') (libfaketime; PostgreSQL of that date on port $PGPORT, in $LOCAL)"
 }
 
 # --- Everything a command needs --------------------------------------------------------

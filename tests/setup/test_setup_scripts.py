@@ -128,3 +128,49 @@ def test_a_private_postgresql_cluster_is_started_and_stopped_when_none_answers()
             assert sock.connect_ex(("127.0.0.1", int(port))) != 0
     finally:
         subprocess.run(["rm", "-rf", str(local)], check=False)
+
+
+def test_at_another_date_the_database_python_and_the_browser_read_one_running_clock():
+    # ./setup/test --date: the cluster of that date, and the processes started with
+    # FAKE_ENV, agree on the day; the clock runs, and a timed wait still lasts its time.
+    local = Path(tempfile.mkdtemp(prefix="einvoice-at-"))
+    local.chmod(0o755)
+    probe = (
+        "import datetime, os, threading, time, psycopg2, subprocess\n"
+        "c = psycopg2.connect(dbname='postgres', host='127.0.0.1',"
+        " port=os.environ['PGPORT'])\n"
+        "cr = c.cursor()\n"
+        "cr.execute(\"SELECT CURRENT_DATE, now() AT TIME ZONE 'UTC'\")\n"
+        "db_day, db_now = cr.fetchone()\n"
+        "py_now = datetime.datetime.utcnow()\n"
+        "started = time.monotonic()\n"
+        "threading.Event().wait(0.3)\n"
+        "print('db', db_day, 'python', datetime.date.today())\n"
+        "print('apart', abs((py_now - db_now).total_seconds()) < 60)\n"
+        "print('waited', round(time.monotonic() - started, 1))\n"
+        "print('ticks', datetime.datetime.utcnow() > py_now)\n"
+    )
+    page = "data:text/html,<script>document.write(new Date().toISOString())</script>"
+    try:
+        result = bash(
+            'use_date "2028-02-29 10:00:00"; ensure_postgres;'
+            ' env "${FAKE_ENV[@]}" "$VENV/bin/python" -c "$PROBE";'
+            ' browser=$(ls "$LOCAL"/bin/* | head -1);'
+            # As Odoo starts it: without the address-space limit of an Odoo process.
+            " ulimit -S -v unlimited;"
+            ' env "${FAKE_ENV[@]}" timeout 60 "$browser" --headless --no-sandbox'
+            ' --disable-gpu --dump-dom "$PAGE" 2>/dev/null; stop_postgres',
+            timeout=240,
+            EINVOICE_LOCAL=str(local),
+            PROBE=probe,
+            PAGE=page,
+        )
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert "db 2028-02-29 python 2028-02-29" in out, out
+        assert "apart True" in out and "ticks True" in out, out
+        assert "waited 0.3" in out, out
+        assert "<body>2028-02-29T" in out, out
+        assert (local / "at-2028-02-29" / "pgdata" / "PG_VERSION").is_file()
+    finally:
+        subprocess.run(["rm", "-rf", str(local)], check=False)
