@@ -13,9 +13,11 @@ Each run uses a fresh copy of a cached database (setup/odoo_env.py odoo-suite-db
 """
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +78,14 @@ def start(db, stock=False):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def stop(process):
+    """End a run started by `start` and what it started (Odoo), if still running."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
 
 
 def run(db, stock=False):

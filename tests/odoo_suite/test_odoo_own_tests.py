@@ -28,7 +28,7 @@ def test_odoos_own_tests_pass_but_for_the_listed_differences(odoo_own_tests_run)
     try:
         process.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        process.kill()
+        odoo_own_tests.stop(process)
         pytest.fail(f"Odoo's own tests did not end within {TIMEOUT // 60} min")
     logfile = odoo_own_tests.logfile_for(db)
     output = logfile.with_suffix(".out")
