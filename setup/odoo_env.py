@@ -7,7 +7,11 @@ Databases are built in layers so that repeated runs are fast:
 * ``einvoice_tpl_<hash>``: a copy of the base with our three addons installed and the
   demo data loaded; rebuilt when a file of the addons or of the demo data changes;
 * ``einvoice_test`` (a copy of the template, for one test run) and ``einvoice_demo``
-  (the browsable demo, kept between runs, upgraded in place when the addons change).
+  (the browsable demo, kept between runs, upgraded in place when the addons change);
+* for Odoo's own tests that must stay green with our addons (tests/odoo_suite):
+  ``einvoice_odoostock_<hash>``, the base with the modules of those tests (stock Odoo),
+  and ``einvoice_odooours_<hash>``, a copy of it with our addons installed and no demo
+  data (Odoo's tests make their own companies); each test run uses a copy of either.
 
 A database is built under a temporary name and renamed when complete, so an interrupted
 build never leaves a half-made template behind. Attachments are kept in the database
@@ -17,6 +21,7 @@ and every checkout on the machine can use the templates of the same PostgreSQL s
     python setup/odoo_env.py config
     python setup/odoo_env.py test-db [--name einvoice_test]
     python setup/odoo_env.py demo [--reset]
+    python setup/odoo_env.py odoo-suite-db --name NAME [--stock]
 """
 
 import argparse
@@ -47,6 +52,10 @@ OUR_ADDONS = tuple(sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 # export.
 # The addons themselves do not depend on them.
 FIXTURE_MODULES = ("l10n_be", "l10n_nl", "account_peppol", "sale")
+# Odoo's own tests run with our addons installed (tests/odoo_suite) need, beside the
+# base, the module that holds Odoo's UBL/CII export tests; it brings the French, German
+# and Australian charts those tests use.
+ODOO_SUITE_MODULES = ("l10n_account_edi_ubl_cii_tests",)
 TEST_DB = "einvoice_test"
 DEMO_DB = "einvoice_demo"
 KEEP_TEMPLATES = int(os.environ.get("EINVOICE_KEEP_TEMPLATES", "2"))
@@ -110,8 +119,10 @@ def base_modules():
     return sorted(deps)
 
 
-def _hash_files(digest, root):
+def _hash_files(digest, root, skip=()):
     for path in sorted(root.rglob("*")):
+        if path.relative_to(root).parts[0] in skip:
+            continue
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(str(path.relative_to(REPO)).encode())
             digest.update(path.read_bytes())
@@ -132,6 +143,22 @@ def addons_hash():
         _hash_files(digest, REPO / addon)
     for name in ("demo_data.py", "odoo_env.py"):
         digest.update((REPO / "setup" / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def odoo_suite_stock_hash():
+    digest = hashlib.sha1(base_hash().encode())
+    digest.update(",".join(ODOO_SUITE_MODULES).encode())
+    return digest.hexdigest()[:12]
+
+
+def odoo_suite_hash():
+    """What the database of Odoo's own tests with our addons is built from: the addons
+    as installed (their own tests and readme change nothing in it)."""
+    digest = hashlib.sha1(odoo_suite_stock_hash().encode())
+    for addon in OUR_ADDONS:
+        _hash_files(digest, REPO / addon, skip=("tests", "readme"))
+    digest.update((REPO / "setup" / "odoo_env.py").read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -352,6 +379,48 @@ def ensure_template():
     return name
 
 
+def _build(name, source, modules, what):
+    """`name` as a copy of `source` with `modules` installed, unless it exists."""
+    if db_exists(name):
+        return name
+    tmp = name + "_building"
+    log(f"building {name} ({what})")
+    db_copy(source, tmp)
+    try:
+        run_odoo(tmp, "-i", ",".join(modules), what=f"install of {', '.join(modules)}")
+    except SystemExit:
+        db_drop(tmp)
+        raise
+    db_rename(tmp, name)
+    return name
+
+
+def ensure_odoo_suite(stock=False):
+    """The database Odoo's own tests run on: stock Odoo with the modules of those
+    tests, or the same with our addons installed (without demo data)."""
+    stock_name = f"einvoice_odoostock_{odoo_suite_stock_hash()}"
+    if not db_exists(stock_name):
+        _build(
+            stock_name,
+            ensure_base(),
+            ODOO_SUITE_MODULES,
+            "stock Odoo for its own tests",
+        )
+        _prune("einvoice_odoostock_", stock_name)
+    if stock:
+        return stock_name
+    name = f"einvoice_odooours_{odoo_suite_hash()}"
+    if not db_exists(name):
+        _build(name, stock_name, OUR_ADDONS, "Odoo for its own tests, our addons in")
+        _prune("einvoice_odooours_", name)
+    return name
+
+
+def make_odoo_suite_db(name, stock=False):
+    db_copy(ensure_odoo_suite(stock=stock), name)
+    return name
+
+
 def make_test_db(name):
     template = ensure_template()
     db_copy(template, name)
@@ -409,6 +478,9 @@ def main(argv=None):
     stock_db = sub.add_parser("stock-db")
     stock_db.add_argument("--name", required=True)
     stock_db.add_argument("--install", nargs="*", default=())
+    odoo_suite_db = sub.add_parser("odoo-suite-db")
+    odoo_suite_db.add_argument("--name", required=True)
+    odoo_suite_db.add_argument("--stock", action="store_true")
     demo = sub.add_parser("demo")
     demo.add_argument("--reset", action="store_true")
     step = sub.add_parser("step")
@@ -422,6 +494,8 @@ def main(argv=None):
         print(make_test_db(args.name))
     elif args.command == "stock-db":
         print(make_stock_db(args.name, args.install))
+    elif args.command == "odoo-suite-db":
+        print(make_odoo_suite_db(args.name, stock=args.stock))
     elif args.command == "demo":
         print(ensure_demo(reset=args.reset))
     elif args.command == "step":
