@@ -10,11 +10,10 @@ from unittest.mock import patch
 
 import odoo
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.l10n_be_nl_einvoice.tests.common import (
-    XmlrpcAsUsers,
-    role_users,
+    DemoXmlrpcCase,
     start_loopback_smtp,
 )
 
@@ -22,17 +21,13 @@ YUKI = "atelier-lambrecht@yukiworks.be"
 
 
 @tagged("post_install", "-at_install")
-class TestOverXmlrpc(XmlrpcAsUsers, HttpCase):
+class TestOverXmlrpc(DemoXmlrpcCase):
+    users_prefix = "billmail"
+
     @classmethod
-    def setUpClass(cls):
+    def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
         cls.inbox = start_loopback_smtp(cls)
-        cls.users = role_users(cls.env, cls.company, prefix="billmail")
         cls.mailbox_values = {
             "preset": "yuki",
             "document_type": "out_invoice",
@@ -42,7 +37,7 @@ class TestOverXmlrpc(XmlrpcAsUsers, HttpCase):
             "date_start": "2026-01-01",
         }
 
-    def setUp(self):
+    def setUp(self):  # pylint: disable=invalid-name
         super().setUp()
         self.inbox.messages.clear()
 

@@ -8,28 +8,25 @@ accounting manager of the company connects, checks, imports and disconnects;
 the credentials are readable by system administrators only."""
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from odoo.addons.l10n_be_nl_einvoice.tests.common import XmlrpcAsUsers
+from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoXmlrpcCase
 
 from .common import KBO, codabox_users, reset_fake_codabox, start_fake_codabox
 
 
 @tagged("post_install", "-at_install")
-class TestOverXmlrpc(XmlrpcAsUsers, HttpCase):
+class TestOverXmlrpc(DemoXmlrpcCase):
+    users_prefix = ""  # codabox_users makes them, with a manager of another company
+
     @classmethod
-    def setUpClass(cls):
+    def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
         cls.fake = start_fake_codabox(cls)
         codabox_users(cls)
         cls.connection = cls.env["codabox.connection"]._for_company(cls.company)
 
-    def setUp(self):
+    def setUp(self):  # pylint: disable=invalid-name
         super().setUp()
         reset_fake_codabox(self.fake)
 

@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 import odoo
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -108,24 +108,46 @@ class NumberingCommon(AccountTestInvoicingCommon):
         return journal, moves
 
 
+def on_demo_company(case):
+    """The Belgian demo company of setup/demo_data.py (the test class `case` is
+    skipped without it) as ``case.company``, ``case.env`` working in it, and its
+    customer Bakkerij Janssens BV as ``case.customer``."""
+    case.company = case.env["res.company"].search(
+        [("name", "=", "Atelier Lambrecht BV")]
+    )
+    if not case.company:
+        case.skipTest(case, "needs the demo data of setup/demo_data.py")
+    case.env = case.env(
+        context=dict(case.env.context, allowed_company_ids=case.company.ids)
+    )
+    case.customer = case.env["res.partner"].search(
+        [("name", "=", "Bakkerij Janssens BV")]
+    )
+
+
 class DemoCompanyCase(TransactionCase):
-    """Tests on the Belgian demo company of setup/demo_data.py (skipped without it),
-    selling to its customer Bakkerij Janssens BV."""
+    """Tests on the Belgian demo company, selling to its customer
+    (`on_demo_company`)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
-        )
+        on_demo_company(cls)
+
+
+class DemoXmlrpcCase(XmlrpcAsUsers, HttpCase):
+    """XML-RPC calls on the Belgian demo company (`on_demo_company`) as the users
+    who click: a user per role of ``ROLE_GROUPS`` working in it, as ``cls.users``
+    (logins prefixed with ``users_prefix``; none made when it is empty)."""
+
+    users_prefix = "einvoice"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        on_demo_company(cls)
+        if cls.users_prefix:
+            cls.users = role_users(cls.env, cls.company, prefix=cls.users_prefix)
 
 
 class DemoInvoicingCase(DemoCompanyCase):

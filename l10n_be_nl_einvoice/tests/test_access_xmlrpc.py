@@ -15,29 +15,19 @@ from http.server import ThreadingHTTPServer
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from ..lib.coda_writer import Payment, write
-from .common import XmlrpcAsUsers, free_port, role_users
+from .common import DemoXmlrpcCase, free_port
 from .test_data_quality import FakeVies
 
 
-class AccessCase(XmlrpcAsUsers, HttpCase):
-    """The Belgian demo company, its customer Bakkerij Janssens BV, a user per role
-    working in that company, and one who may also edit contacts."""
+class AccessCase(DemoXmlrpcCase):
+    """The demo company's users by role, and one who may also edit contacts."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
-        cls.users = role_users(cls.env, cls.company)
         # Editing contacts takes "Contact Creation" in stock Odoo, accounting
         # rights or not.
         cls.users["contacts"] = new_test_user(
@@ -47,9 +37,6 @@ class AccessCase(XmlrpcAsUsers, HttpCase):
             groups="account.group_account_invoice,base.group_partner_manager",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.customer = cls.env["res.partner"].search(
-            [("name", "=", "Bakkerij Janssens BV")]
         )
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1

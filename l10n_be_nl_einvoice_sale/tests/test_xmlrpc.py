@@ -5,25 +5,18 @@ be refused: who may create recurring plans and read the order."""
 from xmlrpc.client import Fault
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.l10n_be_nl_einvoice.tests.common import XmlrpcAsUsers, role_users
+from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoXmlrpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestFromSaleOrderOverXmlrpc(XmlrpcAsUsers, HttpCase):
+class TestFromSaleOrderOverXmlrpc(DemoXmlrpcCase):
+    users_prefix = "sale_plan"
+
     @classmethod
-    def setUpClass(cls):
+    def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
-        cls.company = cls.env["res.company"].search(
-            [("name", "=", "Atelier Lambrecht BV")]
-        )
-        if not cls.company:
-            cls.skipTest(cls, "needs the demo data of setup/demo_data.py")
-        cls.users = role_users(cls.env, cls.company, prefix="sale_plan")
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company.ids)
-        )
         env = cls.env
         customer = env["res.partner"].search([("name", "=", "Bakkerij Janssens BV")])
         cls.hour = env["product.product"].search(
