@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from l10n_be_nl_einvoice_lib.bank_csv import (
     PRESETS,
+    BankCsvError,
     detect,
     read,
 )
@@ -283,7 +284,9 @@ def test_a_sample_header_is_recognised_and_reads_the_movements_under_it(sample):
     preset, lines, expected = HEADER_ONLY[sample]
     header = (SAMPLES / sample).read_bytes()
     assert detect(header).name == preset
-    assert read(header) == []
+    # A header alone is said to hold no movements, not read as an empty statement.
+    with pytest.raises(BankCsvError, match="no movements"):
+        read(header)
     rows = read(header.rstrip(b"\r\n") + b"\r\n" + lines.encode())
     assert len(rows) == len(lines.splitlines())
     assert_values(rows[0], {"line": 2, **expected})

@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 from l10n_be_nl_einvoice_lib.coda import (
     CodaError,
+    looks_like_coda,
     parse,
 )
+from l10n_be_nl_einvoice_lib.coda_writer import Payment, write
 
 from conftest import SHARED
 
@@ -330,3 +332,19 @@ def test_an_empty_file_keeps_its_balance():
     assert statement.movements == []
     assert statement.new_balance == statement.old_balance
     assert statement.new_balance_date is None
+
+
+def test_a_file_saved_again_as_utf16_reads_as_the_bank_wrote_it():
+    raw = write(
+        "BE46063000000136",
+        [Payment(Decimal("12.50"), date(2026, 11, 3), text="Facture 12 café")],
+    )
+    for bom_order in ("utf-16", "utf-16-be"):
+        text = raw.decode("cp1252")
+        unicode = text.encode(bom_order)
+        if bom_order == "utf-16-be":
+            unicode = b"\xfe\xff" + unicode
+        assert looks_like_coda(unicode)
+        again = parse(unicode)
+        assert again.encoding == "utf-16"
+        assert again.statements == parse(raw).statements

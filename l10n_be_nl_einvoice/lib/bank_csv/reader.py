@@ -170,6 +170,12 @@ def read(data, layout=None):
             row = reader.row(line, cells)
             if row is not None:
                 rows.append(row)
+    if not rows:
+        # A header alone (an export of a period without movements, or cut short)
+        # is said as such rather than imported as nothing.
+        raise BankCsvError(
+            _lt("The file holds no movements: there is nothing to import.")
+        )
     return rows
 
 

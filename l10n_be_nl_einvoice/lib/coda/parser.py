@@ -19,6 +19,7 @@ Two kinds of trouble are told apart:
 Every message starts with the line it is about.
 """
 
+from codecs import BOM_UTF16_BE, BOM_UTF16_LE
 from decimal import Decimal
 
 from .model import (
@@ -68,7 +69,11 @@ def looks_like_coda(data) -> bool:
     old balance record 1. Meant to choose an import format, not to validate."""
     head = data[:1024]
     if isinstance(head, bytes):
-        head = head.decode("latin-1")
+        head = (
+            decode(head)[0]
+            if head.startswith((BOM_UTF16_LE, BOM_UTF16_BE))
+            else head.decode("latin-1")
+        )
     lines = [line for line in head.replace("\r", "\n").split("\n") if line.strip()]
     return (
         len(lines) >= 2

@@ -15,6 +15,7 @@ Positions in this package are 0-based Python slices of the 1-based positions of 
 specification: positions 33-47 are ``[32:47]``.
 """
 
+import codecs
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,6 +144,10 @@ def decode(data) -> tuple[str, str]:
     """The text of a CODA file and the encoding it was read with."""
     if isinstance(data, str):
         return data, "text"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Saved again by an editor as "Unicode": the characters are those of the
+        # bank's file, two bytes each.
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.isascii():
