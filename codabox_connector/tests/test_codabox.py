@@ -256,7 +256,11 @@ class TestWhoMay(CodaboxCase):
 @tagged("post_install", "-at_install")
 class TestBankStatementsIn(CodaboxCase):
     def coda(self, payments, sequence=1):
-        return write(IBAN, payments, sequence=sequence)
+        """A CODA file of the demo account that opens at the closing balance of the
+        one written before it in the test, as a bank's files do."""
+        opening = getattr(self, "closing", Decimal(0))
+        self.closing = opening + sum(payment.amount for payment in payments)
+        return write(IBAN, payments, sequence=sequence, old_balance=opening)
 
     def test_each_coda_file_is_imported_once_then_acknowledged(self):
         username = self.connect()

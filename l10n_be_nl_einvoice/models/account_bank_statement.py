@@ -24,6 +24,14 @@ class AccountBankStatement(models.Model):
         "imported statement: the same statement is never imported twice.",
     )
 
+    einvoice_import_warnings = fields.Text(
+        string="Imported although",
+        readonly=True,
+        copy=False,
+        help="What did not add up in the imported file (totals, balances, the "
+        "previous statement's closing balance), imported on request.",
+    )
+
     _sql_constraints = [
         (
             "einvoice_import_identity_unique",

@@ -38,7 +38,7 @@ class EinvoiceStatementImportJob(models.Model):
         readonly=True,
         tracking=True,
     )
-    strict = fields.Boolean(readonly=True)
+    strict = fields.Boolean(readonly=True, default=True)
     create_journals = fields.Boolean(readonly=True)
     journal_id = fields.Many2one("account.journal", readonly=True)
     summary = fields.Text(readonly=True)

@@ -369,6 +369,8 @@ class TestReceivablesAccess(AccessCase):
         again = write(
             "BE46063000000136",
             [Payment(Decimal("1.00"), date(2026, 11, 6), text="Interest")],
+            sequence=2,
+            old_balance=Decimal("205.70"),
         )
         queued = self.allowed(
             "manager", model, "import_file", "later.cod",

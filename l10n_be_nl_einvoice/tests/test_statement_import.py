@@ -179,6 +179,60 @@ class TestStatementImport(DemoCompanyCase):
         journal = statements.browse(result["statement_ids"]).journal_id
         self.assertEqual(journal.bank_account_id.sanitized_acc_number, other_iban)
 
+    def test_a_file_that_does_not_add_up_is_refused_unless_asked_and_says_so(self):
+        day = date(2026, 11, 4)
+        data = write(IBAN, [Payment(Decimal("32770.48"), day, text="x")], sequence=5)
+        lines = data.split(b"\r\n")
+        index = next(i for i, line in enumerate(lines) if line.startswith(b"21"))
+        # One digit of the amount damaged: the movement no longer adds up to the
+        # trailer's total and the new balance.
+        record = lines[index]
+        digit = b"9" if record[40:41] != b"9" else b"8"
+        lines[index] = record[:40] + digit + record[41:]
+        damaged = b"\r\n".join(lines)
+        encoded = base64.b64encode(damaged)
+        with self.assertRaises(UserError) as caught:
+            self.wizard.import_file("damaged.cod", encoded)
+        self.assertIn("damaged.cod", str(caught.exception))
+        self.assertIn("line", str(caught.exception))
+        result = self.wizard.import_file("damaged.cod", encoded, strict=False)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertTrue(statement.einvoice_import_warnings)
+        self.assertTrue(result["warnings"])
+
+    def test_a_statement_continues_the_previous_ones_closing_balance(self):
+        first = write(
+            IBAN,
+            [Payment(Decimal("100.00"), date(2026, 11, 5), text="a")],
+            sequence=11,
+            old_balance=Decimal("500.00"),
+        )
+        self.wizard.import_file("first.cod", base64.b64encode(first))
+        # Closed at 600.00; the next one opens at 590.00: one is missing.
+        gap = write(
+            IBAN,
+            [Payment(Decimal("10.00"), date(2026, 11, 9), text="b")],
+            sequence=13,
+            old_balance=Decimal("590.00"),
+        )
+        with self.assertRaises(UserError) as caught:
+            self.wizard.import_file("gap.cod", base64.b64encode(gap))
+        self.assertIn("590", str(caught.exception))
+        self.assertIn("600", str(caught.exception))
+        result = self.wizard.import_file("gap.cod", base64.b64encode(gap), strict=False)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertIn("a statement is missing", statement.einvoice_import_warnings)
+        # The one that continues it is imported without a word.
+        following = write(
+            IBAN,
+            [Payment(Decimal("1.00"), date(2026, 11, 10), text="c")],
+            sequence=14,
+            old_balance=Decimal("600.00"),
+        )
+        result = self.wizard.import_file("next.cod", base64.b64encode(following))
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertFalse(statement.einvoice_import_warnings)
+
     def test_a_statement_is_imported_once(self):
         data = write(IBAN, [Payment(Decimal("10.00"), date(2026, 11, 3), text="x")])
         first = self.wizard.import_file("a.cod", base64.b64encode(data))
@@ -226,7 +280,12 @@ class TestStatementImport(DemoCompanyCase):
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr(
                 "nine.cod",
-                write(IBAN, [Payment(Decimal("3.00"), date(2026, 11, 5))], sequence=9),
+                write(
+                    IBAN,
+                    [Payment(Decimal("3.00"), date(2026, 11, 5))],
+                    sequence=9,
+                    old_balance=Decimal("3.00"),
+                ),
             )
         wizard = self.wizard.create(
             {
@@ -408,6 +467,8 @@ class TestStatementImport(DemoCompanyCase):
                                 Decimal("50.00"), date(2026, 11, 4), ogm=self.ogm(other)
                             )
                         ],
+                        sequence=2,
+                        old_balance=Decimal("100.00"),
                     ),
                 }
             )

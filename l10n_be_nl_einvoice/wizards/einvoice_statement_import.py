@@ -39,6 +39,7 @@ class Parsed:
     balance_end: Decimal | None
     identity: str
     lines: list = field(default_factory=list)  # dicts of statement line values
+    warnings: list = field(default_factory=list)  # what did not add up, when allowed
 
 
 class EinvoiceStatementImport(models.TransientModel):
@@ -64,8 +65,10 @@ class EinvoiceStatementImport(models.TransientModel):
     )
     strict = fields.Boolean(
         string="Refuse files that do not add up",
-        help="Without it, a file whose totals, balances or account do not agree is "
-        "imported with warnings.",
+        default=True,
+        help="On by default. Without it, a file whose totals or balances do not add "
+        "up, or whose opening balance does not continue the account's previous "
+        "statement, is imported and each of its statements says what did not add up.",
     )
     create_journals = fields.Boolean(
         string="Create missing bank journals",
@@ -114,7 +117,7 @@ class EinvoiceStatementImport(models.TransientModel):
         self,
         filename,
         data,
-        strict=False,
+        strict=True,
         create_journals=False,
         journal_id=False,
         background=None,
@@ -191,7 +194,7 @@ class EinvoiceStatementImport(models.TransientModel):
         for name, raw in self._unpack(files):
             for parsed in self._read(name, raw, strict, journal, result):
                 self._import_statement(
-                    name, raw, parsed, create_journals, journal, result
+                    name, raw, parsed, create_journals, journal, result, strict
                 )
         return result
 
@@ -239,6 +242,7 @@ class EinvoiceStatementImport(models.TransientModel):
             balance_start=statement.old_balance,
             balance_end=statement.new_balance,
             identity=f"{account} {currency} {dates} {content.hexdigest()[:16]}",
+            warnings=list(statement.warnings),
         )
         for movement in statement.booking_lines():
             text = " ".join(
@@ -385,7 +389,9 @@ class EinvoiceStatementImport(models.TransientModel):
             return self.env["res.currency"]
         return self.env["res.currency"].search([("name", "=", code)], limit=1)
 
-    def _import_statement(self, name, raw, parsed, create_journals, journal, result):
+    def _import_statement(
+        self, name, raw, parsed, create_journals, journal, result, strict=True
+    ):
         target = self._journal_for(parsed, create_journals, journal)
         if not target:
             result["unknown_accounts"].append(parsed.account)
@@ -405,12 +411,14 @@ class EinvoiceStatementImport(models.TransientModel):
                 )
             )
             return
+        self._check_continuity(name, target, parsed, strict, result)
         values = {
             "name": parsed.number,
             "reference": name,
             "journal_id": target.id,
             "date": parsed.date,
             "einvoice_import_identity": parsed.identity,
+            "einvoice_import_warnings": "\n".join(parsed.warnings) or False,
         }
         if parsed.balance_start is not None:
             values["balance_start"] = float(parsed.balance_start)
@@ -451,6 +459,44 @@ class EinvoiceStatementImport(models.TransientModel):
             ]
         result["statement_ids"].append(record.id)
         result["lines"] += len(lines)
+
+    def _check_continuity(self, name, journal, parsed, strict, result):
+        """A statement opens at the balance the account's previous statement (by
+        date, in this file or an earlier import) closed at: otherwise a statement
+        is missing or the file is damaged. Refused in strict mode, else said on
+        the statement."""
+        if parsed.balance_start is None:
+            return
+        previous = (
+            self.env["account.bank.statement"]
+            .sudo()
+            .search(
+                [("journal_id", "=", journal.id), ("date", "<=", parsed.date)],
+                order="date desc, id desc",
+                limit=1,
+            )
+        )
+        currency = journal.currency_id or journal.company_id.currency_id
+        if not previous or not currency.compare_amounts(
+            previous.balance_end_real, float(parsed.balance_start)
+        ):
+            return
+        message = _(
+            "%(file)s: statement %(number)s of %(account)s opens at %(opening)s, but "
+            "the statement before it, %(previous)s of %(date)s, closed at "
+            "%(closing)s: a statement is missing or the file is damaged.",
+            file=name,
+            number=parsed.number,
+            account=parsed.account,
+            opening=parsed.balance_start,
+            previous=previous.name,
+            date=previous.date,
+            closing=previous.balance_end_real,
+        )
+        if strict:
+            raise UserError(message)
+        parsed.warnings.append(message)
+        result["warnings"].append(message)
 
     # -- matching ---------------------------------------------------------------------
 
