@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/codabox_security.xml",
         "data/ir_cron.xml",
+        "views/codabox_set_aside_views.xml",
         "views/codabox_connection_views.xml",
         "wizards/codabox_connect_wizard_views.xml",
         "wizards/codabox_send_wizard_views.xml",

@@ -59,6 +59,17 @@ class CodaboxConnection(models.Model):
     )
     last_contact = fields.Datetime(readonly=True)
     last_fetch = fields.Datetime(string="Last import", readonly=True)
+    create_journals = fields.Boolean(
+        string="Create the journal of a new bank account",
+        help="A CODA file of an account no bank journal has creates that journal; "
+        "otherwise the file is set aside until a journal has the account.",
+    )
+    set_aside_ids = fields.One2many(
+        "codabox.set.aside",
+        "connection_id",
+        string="Files set aside",
+        groups="account.group_account_manager",
+    )
     last_fetch_summary = fields.Text(string="Last import result", readonly=True)
     last_error = fields.Text(readonly=True)
     pending_ack_feed = fields.Integer(
@@ -291,8 +302,10 @@ class CodaboxConnection(models.Model):
         by the previous step arrived (that step is committed by now), then import
         the next file through the core's import (the same duplicate check and
         matching as an upload) and remember to acknowledge it. A file that cannot
-        be imported stays in the feed, its reason on the connection. Returns (files
-        imported, whether to call again)."""
+        be imported is set aside with its reason (`codabox.set.aside`) and the
+        feed goes on: one damaged file, or a new bank account, never holds back
+        the statements behind it. Returns (files imported, whether to call
+        again)."""
         self.ensure_one()
         self.env.cr.execute(
             "SELECT pg_try_advisory_xact_lock(%s, %s)", [FETCH_LOCK, self.id]
@@ -335,8 +348,8 @@ class CodaboxConnection(models.Model):
         return 0, False
 
     def _import_entry(self, client, entry):
-        """Import one feed entry; a line for the summary. A file that cannot be
-        imported raises, nothing of it kept."""
+        """Import one feed entry; a line for the summary. A CODA file that cannot
+        be imported is set aside, nothing of it imported."""
         meta = entry.metadata
         label = (
             " ".join(
@@ -358,23 +371,28 @@ class CodaboxConnection(models.Model):
         try:
             with self.env.cr.savepoint():
                 result = importer.import_file(
-                    name, base64.b64encode(content).decode(), background=False
+                    name,
+                    base64.b64encode(content).decode(),
+                    create_journals=self.create_journals,
+                    background=False,
                 )
                 if result.get("unknown_accounts"):
                     raise UserError(
                         _(
                             "%(entry)s: no bank journal of %(company)s has the account "
-                            "%(accounts)s; add the account to its bank journal, the "
-                            "file waits in CodaBox.",
+                            "%(accounts)s; add the account to its bank journal and "
+                            "import the file again, or import it with a new journal.",
                             entry=label,
                             company=self.company_id.name,
                             accounts=", ".join(result["unknown_accounts"]),
                         )
                     )
         except UserError as error:
-            raise UserError(
-                _("%(entry)s: %(error)s", entry=label, error=str(error))
-            ) from error
+            reason = _("%(entry)s: %(error)s", entry=label, error=str(error))
+            self.env["codabox.set.aside"]._set_aside(
+                self, name, entry.feed_index, content, reason
+            )
+            return _("%(reason)s (set aside)", reason=reason)
         if result.get("duplicates"):
             return _("%(entry)s: imported before, skipped.", entry=label)
         return _(

@@ -294,27 +294,73 @@ class TestBankStatementsIn(CodaboxCase):
         self.assertFalse(self.connection.last_error)
         self.assertEqual(self.connection._fetch(), (0, False))
 
-    def test_a_file_that_cannot_be_imported_stays_in_the_feed_visibly(self):
+    def test_a_file_that_cannot_be_imported_is_set_aside_and_the_feed_goes_on(self):
         username = self.connect()
-        good = self.fake.add_coda(
-            username, self.coda([Payment(Decimal(5), date.today())], 21)
+        self.fake.add_coda(username, self.coda([Payment(Decimal(5), date.today())], 21))
+        self.fake.add_coda(username, b"0000 not a CODA file\r\n" * 3)
+        behind = self.fake.add_coda(
+            username, self.coda([Payment(Decimal(6), date.today())], 22)
         )
-        bad = self.fake.add_coda(username, b"0000 not a CODA file\r\n" * 3)
-        self.assertEqual(self.fetch_all(), 1)
-        self.assertEqual([e["feed_index"] for e in self.fake.pending(username)], [bad])
-        self.assertNotIn(good, [e["feed_index"] for e in self.fake.pending(username)])
-        self.assertIn("BE68539007547034", self.connection.last_error)
-        self.assertIn("line", self.connection.last_error)
+        self.fetch_all()
+        # Nothing waits in CodaBox: the damaged file is kept here, the one behind
+        # it is imported.
+        self.assertFalse(self.fake.pending(username))
+        aside = self.env["codabox.set.aside"].search(
+            [("connection_id", "=", self.connection.id)]
+        )
+        self.assertEqual(aside.state, "waiting")
+        self.assertIn("BE68539007547034", aside.reason)
+        self.assertEqual(aside.attachment_id.raw, b"0000 not a CODA file\r\n" * 3)
+        self.assertEqual(
+            aside.activity_ids.user_id.has_group("account.group_account_manager"), True
+        )
+        self.assertIn("set aside", self.connection.last_fetch_summary)
+        statements = self.env["account.bank.statement"].search(
+            [("reference", "=", f"codabox-{behind}.cod")]
+        )
+        self.assertEqual(len(statements), 1)
+        # The manager skips it; a billing user may not even see it.
+        with self.assertRaises(AccessError):
+            self.as_user(aside, self.billing).read(["reason"])
+        self.as_user(aside, self.manager).action_skip()
+        self.assertEqual(aside.state, "skipped")
+        self.assertFalse(aside.activity_ids)
 
-    def test_an_unknown_account_waits_in_the_feed(self):
+    def test_a_new_accounts_file_is_set_aside_then_imported_with_its_journal(self):
         username = self.connect()
-        self.fake.add_coda(
-            username,
-            write("BE68539007547034", [Payment(Decimal(5), date.today())]),
+        other = "BE68539007547034"
+        self.fake.add_coda(username, write(other, [Payment(Decimal(5), date.today())]))
+        self.fetch_all()
+        self.assertFalse(self.fake.pending(username))
+        aside = self.env["codabox.set.aside"].search(
+            [("connection_id", "=", self.connection.id)]
         )
-        self.assertEqual(self.connection._fetch(), (0, False))
-        self.assertEqual(len(self.fake.pending(username)), 1)
-        self.assertIn("no bank journal", self.connection.last_error)
+        self.assertIn("no bank journal", aside.reason)
+        as_manager = self.as_user(aside, self.manager)
+        as_manager.action_import()  # still no journal: it waits, reason kept
+        self.assertEqual(aside.state, "waiting")
+        as_manager.action_import_with_journal()
+        self.assertEqual(aside.state, "imported", aside.reason)
+        journal = self.env["account.journal"].search(
+            [("bank_account_id.sanitized_acc_number", "=", other)]
+        )
+        self.assertEqual(len(journal), 1)
+        # A company that allows it gets the journal of a new account at once.
+        self.connection.create_journals = True
+        third = "BE71096123456769"
+        self.fake.add_coda(username, write(third, [Payment(Decimal(7), date.today())]))
+        self.fetch_all()
+        self.assertTrue(
+            self.env["account.journal"].search(
+                [("bank_account_id.sanitized_acc_number", "=", third)]
+            )
+        )
+        self.assertEqual(
+            self.env["codabox.set.aside"].search_count(
+                [("connection_id", "=", self.connection.id)]
+            ),
+            1,
+        )
 
     def test_a_lost_acknowledgement_is_told_again_and_nothing_imported_twice(self):
         username = self.connect()
