@@ -11,3 +11,4 @@ from . import test_recurring
 from . import test_recurring_concurrency
 from . import test_dashboard
 from . import test_recurring_xmlrpc
+from . import test_date_boundaries
