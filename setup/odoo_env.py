@@ -211,12 +211,24 @@ def db_rename(source, target):
         conn.close()
 
 
+def _in_use(name):
+    conn = _connect()
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s", (name,))
+            return bool(cr.fetchone())
+    finally:
+        conn.close()
+
+
 def _prune(prefix, keep_name):
-    """Drop older layers of the same kind (each a full database) and failed builds."""
+    """Drop older layers of the same kind (each a full database) and failed builds;
+    a build another checkout is still making (connected to) is left alone."""
     old = [name for name in db_list(prefix) if name != keep_name]
     for name in [n for n in old if n.endswith("_building")]:
-        db_drop(name)
         old.remove(name)
+        if not _in_use(name):
+            db_drop(name)
     for name in old[: max(0, len(old) - (KEEP_TEMPLATES - 1))]:
         db_drop(name)
 

@@ -26,7 +26,8 @@ class AccountMove(models.Model):
 
     def billmail_send(self, remark=None):
         """Send these documents to the accountant's mailboxes now (XML-RPC): each to
-        every mailbox of its type that did not have it yet. Returns ``{"queued":
+        every mailbox of its type that did not have it yet (for users who may edit
+        the documents). Returns ``{"queued":
         [transmission ids], "skipped": [{"id", "name", "reason"}]}``; many are
         sent in the background."""
         return self.env["billmail.sender"]._send_now(self, remark=remark)

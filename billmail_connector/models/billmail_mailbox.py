@@ -206,8 +206,10 @@ class BillmailMailbox(models.Model):
 
     def action_send_test(self):
         """Send a real test e-mail to this mailbox now and say what the mail server
-        answered (the answer is also kept on the mailbox)."""
+        answered (the answer is also kept on the mailbox). For whoever may change
+        the mailbox (the accounting manager), asked before anything is sent."""
         self.ensure_one()
+        self.check_access("write")
         company = self.company_id
         body = _(
             "<p>Test message from %(company)s: documents of the type %(type)s will "
@@ -217,6 +219,8 @@ class BillmailMailbox(models.Model):
                 self.document_type
             ],
         )
+        # Odoo lets system administrators only create raw e-mails (mail.mail);
+        # this one's content and address are the mailbox's, checked above.
         mail = (
             self.env["mail.mail"]
             .sudo()

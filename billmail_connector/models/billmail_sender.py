@@ -133,7 +133,10 @@ class BillmailSender(models.AbstractModel):
     @api.model
     def _send_now(self, moves, remark=None):
         """Queue `moves` for every mailbox of their type that did not have them, and
-        send them: at once when few, else in the background."""
+        send them: at once when few, else in the background. Sending by hand is
+        for whoever may edit the documents (billing users and up, of their
+        company), asked before anything is queued."""
+        moves.check_access("write")
         pairs, skipped = [], []
         for move in moves:
             reason = self._skip_reason(move)

@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.addons.l10n_be_nl_einvoice.tests.common import (
     DemoCompanyCase,
     deliver_mails,
+    role_users,
     start_loopback_smtp,
 )
 
@@ -20,13 +21,17 @@ SUPPLIER_PDF = (
 
 class BillmailCase(DemoCompanyCase):
     """The demo company with a ClearFacts sales and purchase mailbox (documents
-    dated from 2030-03-01), an SMTP server on loopback, real PDFs."""
+    dated from 2030-03-01), an SMTP server on loopback, real PDFs, and the users who
+    click: ``billing`` sends documents, ``manager`` sets the mailboxes up."""
 
     @classmethod
     def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
         cls.inbox = start_loopback_smtp(cls)
+        cls.users = role_users(cls.env, cls.company, prefix="billmail")
+        cls.billing = cls.users["billing"]
+        cls.manager = cls.users["manager"]
         cls.company.write(
             {
                 "billmail_schedule": "grace",

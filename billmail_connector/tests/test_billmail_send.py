@@ -66,7 +66,7 @@ class TestSchedules(BillmailCase):
         with freeze_time("2030-03-10 09:00:00"):
             move = self.invoice()
             move.button_draft()
-            move.unlink()
+            move.with_user(self.billing).unlink()
         with freeze_time("2030-03-10 10:00:00"):
             self.run_cron()
         self.assertFalse(
@@ -116,12 +116,16 @@ class TestSendByHand(BillmailCase):
             invoice = self.invoice()
             credit_note = self.invoice(move_type="out_refund")
             bill = self.bill()
-        wizard = self.env["billmail.send.wizard"].create(
-            {
-                "date_from": "2030-03-01",
-                "date_to": "2030-03-31",
-                "remark": "Maart: twee facturen en een creditnota",
-            }
+        wizard = (
+            self.env["billmail.send.wizard"]
+            .with_user(self.billing)
+            .create(
+                {
+                    "date_from": "2030-03-01",
+                    "date_to": "2030-03-31",
+                    "remark": "Maart: twee facturen en een creditnota",
+                }
+            )
         )
         self.assertEqual(wizard.move_ids, invoice | credit_note | bill)
         wizard.in_invoice = False
@@ -139,12 +143,14 @@ class TestSendByHand(BillmailCase):
             to_purchases.get_body(("html", "plain")).get_content(),
         )
         # Asked again: nothing left, nothing sent twice.
-        again = self.env["billmail.send.wizard"].create(
-            {"date_from": "2030-03-01", "date_to": "2030-03-31"}
+        again = (
+            self.env["billmail.send.wizard"]
+            .with_user(self.billing)
+            .create({"date_from": "2030-03-01", "date_to": "2030-03-31"})
         )
         self.assertFalse(again.move_ids)
         self.assertEqual(again.sent_count, 3)
-        result = (invoice | bill).billmail_send()
+        result = (invoice | bill).with_user(self.billing).billmail_send()
         self.assertFalse(result["queued"])
         self.assertEqual(len(result["skipped"]), 2)
         self.assertIn("already sent", result["skipped"][0]["reason"])
@@ -153,8 +159,12 @@ class TestSendByHand(BillmailCase):
         with freeze_time("2030-03-10 09:00:00"):
             first, second = self.invoice(), self.invoice()
             draft = self.invoice(post=False)
-        action = (first | draft).action_billmail_send()
-        wizard = self.env["billmail.send.wizard"].browse(action["res_id"])
+        action = (first | draft).with_user(self.billing).action_billmail_send()
+        wizard = (
+            self.env["billmail.send.wizard"]
+            .with_user(self.billing)
+            .browse(action["res_id"])
+        )
         self.assertEqual(wizard.move_ids, first)
         wizard.action_send()
         self.assertTrue(self.ledger(first))
@@ -166,10 +176,12 @@ class TestSendByHand(BillmailCase):
         ).active = False
         with freeze_time("2030-03-10 09:00:00"):
             credit_note = self.invoice(move_type="out_refund")
-        result = credit_note.billmail_send()
+        result = credit_note.with_user(self.billing).billmail_send()
         self.assertIn("no accountant mailbox", result["skipped"][0]["reason"])
-        wizard = self.env["billmail.send.wizard"].create(
-            {"date_from": "2030-03-01", "date_to": "2030-03-31"}
+        wizard = (
+            self.env["billmail.send.wizard"]
+            .with_user(self.billing)
+            .create({"date_from": "2030-03-01", "date_to": "2030-03-31"})
         )
         self.assertIn("Customer credit notes", wizard.no_mailbox)
 
@@ -179,7 +191,7 @@ class TestVendorBills(BillmailCase):
     def test_a_bill_goes_with_the_suppliers_own_file(self):
         with freeze_time("2030-03-12 09:00:00"):
             bill = self.bill()
-            bill.billmail_send()
+            bill.with_user(self.billing).billmail_send()
         transmission = self.ledger(bill)
         self.assertEqual(transmission.billmail_mailbox_id, self.purchase_box)
         self.deliver(transmission)
@@ -190,7 +202,7 @@ class TestVendorBills(BillmailCase):
     def test_a_bill_without_a_file_fails_visibly_and_goes_once_it_has_one(self):
         with freeze_time("2030-03-12 09:00:00"):
             bill = self.bill(with_pdf=False)
-            bill.billmail_send()
+            bill.with_user(self.billing).billmail_send()
         transmission = self.ledger(bill)
         self.assertEqual(transmission.state, "failed")
         self.assertIn("no file from the supplier", transmission.last_error)
@@ -213,9 +225,9 @@ class TestVendorBills(BillmailCase):
     def test_a_bill_that_failed_for_want_of_a_file_goes_when_sent_again_by_hand(self):
         with freeze_time("2030-03-12 09:00:00"):
             bill = self.bill(with_pdf=False)
-            bill.billmail_send()
+            bill.with_user(self.billing).billmail_send()
             self.attach_supplier_pdf(bill)
-            result = bill.billmail_send()
+            result = bill.with_user(self.billing).billmail_send()
         transmission = self.ledger(bill)
         self.assertEqual(result["queued"], transmission.ids)
         self.assertEqual(transmission.state, "sending")
@@ -228,7 +240,7 @@ class TestExactlyOnce(BillmailCase):
     ):
         with freeze_time("2030-03-10 09:00:00"):
             move = self.invoice()
-            move.billmail_send()
+            move.with_user(self.billing).billmail_send()
         transmission = self.ledger(move)
         self.inbox.refuse = 1
         self.deliver(transmission)
@@ -253,13 +265,15 @@ class TestExactlyOnce(BillmailCase):
     def test_a_resend_needs_a_reason_and_is_a_record_of_its_own(self):
         with freeze_time("2030-03-10 09:00:00"):
             move = self.invoice()
-            move.billmail_send()
+            move.with_user(self.billing).billmail_send()
         first = self.ledger(move)
         self.deliver(first)
         with self.assertRaises(UserError):
             first._resend("  ")
-        wizard = self.env["einvoice.transmission.resend"].create(
-            {"transmission_id": first.id, "reason": "The accountant lost it"}
+        wizard = (
+            self.env["einvoice.transmission.resend"]
+            .with_user(self.billing)
+            .create({"transmission_id": first.id, "reason": "The accountant lost it"})
         )
         wizard.action_resend()
         second = self.ledger(move) - first
@@ -272,11 +286,11 @@ class TestExactlyOnce(BillmailCase):
     def test_a_sent_document_cannot_be_deleted(self):
         with freeze_time("2030-03-12 09:00:00"):
             bill = self.bill()
-            bill.billmail_send()
+            bill.with_user(self.billing).billmail_send()
         self.deliver(self.ledger(bill))
-        bill.button_draft()
+        bill.with_user(self.billing).button_draft()
         with self.assertRaises(UserError):
-            bill.unlink()
+            bill.with_user(self.billing).unlink()
 
     def test_an_invoice_reset_to_draft_after_it_was_queued_is_cancelled(self):
         self.env["ir.config_parameter"].set_param(
@@ -284,7 +298,7 @@ class TestExactlyOnce(BillmailCase):
         )
         with freeze_time("2030-03-10 09:00:00"):
             move = self.invoice()
-            result = move.billmail_send()
+            result = move.with_user(self.billing).billmail_send()
         self.assertTrue(result["background"])
         transmission = self.ledger(move)
         self.assertEqual(transmission.state, "pending")
@@ -292,6 +306,6 @@ class TestExactlyOnce(BillmailCase):
         self.run_cron()
         self.assertEqual(transmission.state, "cancelled")
         move.action_post()
-        move.billmail_send()
+        move.with_user(self.billing).billmail_send()
         self.run_cron()
         self.assertEqual(transmission.state, "sending", "taken up again")

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 import odoo
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, new_test_user, tagged
@@ -19,7 +20,7 @@ from .common import SALES_BOX, BillmailCase
 @tagged("post_install", "-at_install")
 class TestSetup(BillmailCase):
     def setup_form(self, preset, **inputs):
-        form = Form(self.env["billmail.setup"])
+        form = Form(self.env["billmail.setup"].with_user(self.manager))
         form.preset = preset
         for field, value in inputs.items():
             setattr(form, field, value)
@@ -94,17 +95,19 @@ class TestSetup(BillmailCase):
         self.assertEqual(form.problem, "Fill in Sales Tray.")
 
     def test_a_mailbox_address_is_checked_and_something_must_be_sent(self):
+        mailbox = self.sales_box.with_user(self.manager)
         with self.assertRaises(ValidationError):
-            self.sales_box.email = "verkoop at kantoor"
+            mailbox.email = "verkoop at kantoor"
         with self.assertRaises(ValidationError):
-            self.sales_box.write({"ubl_profile": False, "attach_pdf": False})
+            mailbox.write({"ubl_profile": False, "attach_pdf": False})
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.sales_box.copy()
+            mailbox.copy()
             self.env.flush_all()
 
     def test_the_test_button_sends_a_real_message(self):
+        mailbox = self.sales_box.with_user(self.manager)
         with patch.object(odoo.modules.module, "current_test", False):
-            result = self.sales_box.action_send_test()
+            result = mailbox.action_send_test()
         self.assertEqual(result["params"]["type"], "success")
         (message,) = self.received(SALES_BOX)
         self.assertEqual(message["From"], "facturen@atelier-lambrecht.example")
@@ -112,19 +115,22 @@ class TestSetup(BillmailCase):
         self.assertIn("Accepted by the mail server", self.sales_box.last_test_result)
         self.inbox.refuse = 1
         with patch.object(odoo.modules.module, "current_test", False):
-            result = self.sales_box.action_send_test()
+            result = mailbox.action_send_test()
         self.assertEqual(result["params"]["type"], "danger")
         self.assertIn("Try again later", self.sales_box.last_test_result)
 
     def test_a_mailbox_that_received_documents_is_archived_not_deleted(self):
         with freeze_time("2030-03-10 09:00:00"):
-            self.invoice().billmail_send()
+            self.invoice().with_user(self.billing).billmail_send()
+        mailbox = self.sales_box.with_user(self.manager)
         with self.assertRaises(UserError):
-            self.sales_box.unlink()
-        self.sales_box.action_archive()
+            mailbox.unlink()
+        mailbox.action_archive()
+        self.assertFalse(self.sales_box.active)
 
     def test_the_schedule_and_sender_are_set_in_the_settings(self):
-        with Form(self.env["res.config.settings"]) as settings:
+        settings_model = self.env["res.config.settings"].with_user(self.users["admin"])
+        with Form(settings_model) as settings:
             settings.billmail_schedule = "month"
             settings.billmail_email_from = "boekhouding@atelier-lambrecht.example"
         settings.save().execute()
@@ -143,23 +149,60 @@ class TestSetup(BillmailCase):
 
 @tagged("post_install", "-at_install")
 class TestAccess(BillmailCase):
+    """Billing users read the mailboxes and send documents to them; the accounting
+    manager sets them up and sends their test message; a refused user changes and
+    sends nothing."""
+
     def test_billing_users_read_mailboxes_and_send_managers_set_them_up(self):
-        billing = new_test_user(
-            self.env,
-            login="billmail_billing",
-            groups="account.group_account_invoice",
-            company_id=self.company.id,
-            company_ids=self.company.ids,
-        )
+        billing = self.billing
         self.assertTrue(self.sales_box.with_user(billing).email)
         with self.assertRaises(AccessError):
             self.sales_box.with_user(billing).email = "elders@example.com"
-        with self.assertRaises(AccessError):
-            self.env["billmail.setup"].with_user(billing).create({})
+        for user in (billing, self.users["internal"]):
+            with self.assertRaises(AccessError):
+                self.env["billmail.setup"].with_user(user).create({})
+            with self.assertRaises(AccessError):
+                self.env["billmail.mailbox"].with_user(user).create(
+                    {
+                        "document_type": "out_invoice",
+                        "email": "elders@example.com",
+                        "attach_pdf": True,
+                    }
+                )
         with freeze_time("2030-03-10 09:00:00"):
             move = self.invoice()
             result = move.with_user(billing).billmail_send()
         self.assertEqual(len(result["queued"]), 1)
+
+    def test_a_test_message_is_refused_before_it_is_sent(self):
+        with patch.object(odoo.modules.module, "current_test", False):
+            for user in (self.billing, self.users["internal"]):
+                with self.assertRaises(AccessError):
+                    self.sales_box.with_user(user).action_send_test()
+        self.assertFalse(self.inbox.messages)
+        self.assertFalse(
+            self.env["mail.mail"].search([("email_to", "=", SALES_BOX)]),
+            "no e-mail queued either",
+        )
+        self.assertFalse(self.sales_box.last_test_at)
+
+    def test_users_without_accounting_rights_send_nothing(self):
+        internal = self.users["internal"]
+        with freeze_time("2030-03-10 09:00:00"):
+            move = self.invoice()
+        with self.assertRaises(AccessError):
+            move.with_user(internal).billmail_send()
+        with self.assertRaises(AccessError):
+            self.env["billmail.send.wizard"].with_user(internal).create({})
+        self.assertFalse(self.ledger(move))
+        # The billing user's wizard sends it.
+        wizard = (
+            self.env["billmail.send.wizard"]
+            .with_user(self.billing)
+            .create({"selected_ids": [Command.set(move.ids)]})
+        )
+        wizard.action_send()
+        self.assertEqual(self.ledger(move).state, "sending")
 
     def test_another_companys_mailboxes_are_out_of_sight(self):
         other = self.env["res.company"].search(

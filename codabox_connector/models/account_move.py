@@ -7,8 +7,9 @@ class AccountMove(models.Model):
 
     def codabox_send(self):
         """Send these customer invoices and credit notes to the accountant through
-        CodaBox, each once, in date order (XML-RPC). Returns ``{"sent": [ids],
-        "skipped": [{"id", "name", "reason"}], "failed": [...]}``."""
+        CodaBox, each once, in date order (XML-RPC; for users who may edit
+        invoices). Returns ``{"sent": [ids], "skipped": [{"id", "name",
+        "reason"}], "failed": [...]}``."""
         return self.env["codabox.sender"]._send(self)
 
     def action_codabox_send(self):

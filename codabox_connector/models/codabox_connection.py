@@ -99,11 +99,22 @@ class CodaboxConnection(models.Model):
     @api.model
     def _for_company(self, company):
         connection = self.search([("company_id", "=", company.id)], limit=1)
-        # The record only holds the state; creating it is not connecting.
+        # The record only holds the state; creating it is not connecting, and
+        # whoever may read connections may see that the company is not connected.
         return connection or self.sudo().create({"company_id": company.id}).sudo(False)
+
+    def _check_manager(self):
+        """Connecting, checking, importing and disconnecting are the accounting
+        manager's of the connection's company (as Odoo's own bank and e-invoicing
+        set-up is): whoever may write the connection, asked before CodaBox is
+        contacted or anything changes. Billing users see the connection only."""
+        self.check_access("write")
 
     @api.model
     def action_open_company_connection(self):
+        """The current company's connection (XML-RPC), for whoever may read
+        connections: billing users see its state, managers act on it."""
+        self.check_access("read")
         connection = self._for_company(self.env.company)
         return {
             "type": "ir.actions.act_window",
@@ -118,6 +129,8 @@ class CodaboxConnection(models.Model):
     def _client(self, with_credentials=True):
         """The API client for this connection; tests point the API address (system
         parameter codabox_connector.api_url) at a local server."""
+        # The settings and the credentials are the system administrator's; they
+        # are used here, never shown, by whoever the caller already let act.
         params = self.env["ir.config_parameter"].sudo()
         credentials = self.sudo()
         return cb.CodaBoxClient(
@@ -182,6 +195,7 @@ class CodaboxConnection(models.Model):
 
     def action_check(self):
         """Ask CodaBox who we are for this company; the state says what it answered."""
+        self._check_manager()
         for connection in self:
             if connection.vat_changed:
                 connection.write(
@@ -216,19 +230,20 @@ class CodaboxConnection(models.Model):
         return True
 
     def action_disconnect(self):
-        self.sudo().write(
-            {
-                "state": "draft",
-                "username": False,
-                "password": False,
-                "vat": False,
-                "feed_ids": False,
-                "client_name": False,
-            }
+        """Forget the credentials: the company is connected again with a new token
+        (after the old connection is revoked in myCodaBox)."""
+        self._check_manager()
+        self.write(
+            {"state": "draft", "vat": False, "feed_ids": False, "client_name": False}
         )
+        # The credentials are readable by system administrators only; the manager,
+        # allowed to disconnect just above, clears them without reading them.
+        self.sudo().write({"username": False, "password": False})
+        return True
 
     def action_connect(self):
         self.ensure_one()
+        self._check_manager()
         return {
             "type": "ir.actions.act_window",
             "res_model": "codabox.connect.wizard",
@@ -243,6 +258,7 @@ class CodaboxConnection(models.Model):
     def action_fetch_now(self):
         """Import what CodaBox has now, in the background (each file is committed
         before CodaBox is told it arrived)."""
+        self._check_manager()
         self.env.ref("codabox_connector.ir_cron_codabox_fetch")._trigger()
         return {
             "type": "ir.actions.client",

@@ -38,7 +38,10 @@ class CodaboxSender(models.AbstractModel):
     @api.model
     def _send(self, moves):
         """Send `moves` in date order; ``{"sent": [ids], "skipped": [{"id", "name",
-        "reason"}], "failed": [...]}``."""
+        "reason"}], "failed": [...]}``. Sending is for whoever may edit the
+        invoices (billing users and up, of their company), asked before anything
+        is prepared or sent."""
+        moves.check_access("write")
         result = {"sent": [], "skipped": [], "failed": []}
         ledger = self.env["einvoice.transmission"]
         moves = moves.sorted(lambda m: (m.invoice_date or m.date, m.name or "", m.id))
@@ -146,7 +149,9 @@ class CodaboxSender(models.AbstractModel):
                 }
             )
             if isinstance(error, cb.Unauthorized):
-                connection.write(
+                # What CodaBox answered a billing user's send shows on the
+                # connection, which only managers edit.
+                connection.sudo().write(
                     {"state": "error", "last_error": connection._error_text(error)}
                 )
             return transmission

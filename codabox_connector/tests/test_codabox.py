@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.l10n_be_nl_einvoice.lib.coda_writer import Payment, write
 from odoo.addons.l10n_be_nl_einvoice.lib.ubl_validate import get_validator
@@ -17,21 +17,23 @@ from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoCompanyCase
 
 from ..lib import client as client_module
 from ..models.codabox_connection import FETCH_LOCK
-from .fake_codabox import SOFTWARE_COMPANY, FakeCodaBox
+from .common import KBO, codabox_users, reset_fake_codabox, start_fake_codabox
 
 IBAN = "BE46063000000136"  # the demo company's bank account
-KBO = "0712345630"
 
 
 class CodaboxCase(DemoCompanyCase):
+    """The demo company, the stand-in of CodaBox (two feed entries a page) and the
+    users who click: ``users["billing"]`` sends invoices, ``users["manager"]``
+    connects, checks and disconnects."""
+
     @classmethod
     def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
-        cls.fake = FakeCodaBox(page_size=2).start()
-        cls.addClassCleanup(cls.fake.stop)
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("codabox_connector.api_url", cls.fake.url)
-        params.set_param("codabox_connector.software_company", SOFTWARE_COMPANY)
+        cls.fake = start_fake_codabox(cls, page_size=2)
+        codabox_users(cls)
+        cls.billing = cls.users["billing"]
+        cls.manager = cls.users["manager"]
         cls.journal = cls.env["account.journal"].search(
             [("company_id", "=", cls.company.id), ("type", "=", "sale")], limit=1
         )
@@ -43,14 +45,14 @@ class CodaboxCase(DemoCompanyCase):
 
     def setUp(self):  # pylint: disable=invalid-name
         super().setUp()
-        self.fake.offices.clear()
-        self.fake.registered.clear()
-        self.fake.clients.clear()
-        self.fake.faults.clear()
-        self.fake.requests.clear()
-        self.fake.uploads.clear()
-        self.fake.emailed_tokens.clear()
-        self.fake.add_office_client(KBO)
+        reset_fake_codabox(self.fake)
+
+    @staticmethod
+    def as_user(records, user):
+        """`records` as `user` clicks them: in the companies `user` works in."""
+        return records.with_user(user).with_context(
+            allowed_company_ids=user.company_ids.ids
+        )
 
     def connect(self):
         username, password = self.fake.connect(KBO)
@@ -99,10 +101,15 @@ class CodaboxCase(DemoCompanyCase):
 
 @tagged("post_install", "-at_install")
 class TestConnection(CodaboxCase):
-    def test_connecting_with_the_emailed_token(self):
-        wizard = self.env["codabox.connect.wizard"].create(
-            {"connection_id": self.connection.id}
+    def wizard(self, user=None, **values):
+        return (
+            self.env["codabox.connect.wizard"]
+            .with_user(user or self.manager)
+            .create({"connection_id": self.connection.id, **values})
         )
+
+    def test_connecting_with_the_emailed_token(self):
+        wizard = self.wizard()
         self.assertEqual(wizard.vat, KBO)
         wizard.action_request_token()
         self.assertEqual(self.connection.state, "token")
@@ -116,16 +123,12 @@ class TestConnection(CodaboxCase):
         self.assertEqual(self.connection.client_name, f"Client {KBO}")
         self.assertTrue(self.connection.last_contact)
         # The token worked once.
-        again = self.env["codabox.connect.wizard"].create(
-            {"connection_id": self.connection.id, "step": "token", "token": token}
-        )
+        again = self.wizard(step="token", token=token)
         with self.assertRaisesRegex(UserError, "already used"):
             again.action_confirm()
 
     def test_codabox_errors_read_as_what_to_do(self):
-        wizard = self.env["codabox.connect.wizard"].create(
-            {"connection_id": self.connection.id}
-        )
+        wizard = self.wizard()
         self.fake.offices.clear()
         with self.assertRaisesRegex(UserError, "accounting office"):
             wizard.action_request_token()
@@ -139,39 +142,115 @@ class TestConnection(CodaboxCase):
 
     def test_refused_credentials_and_a_changed_vat_number_show_on_the_connection(self):
         self.connect()
-        self.connection.action_check()
-        self.assertEqual(self.connection.state, "connected")
+        connection = self.connection.with_user(self.manager)
+        connection.action_check()
+        self.assertEqual(connection.state, "connected")
         self.connection.sudo().password = "old"
-        self.connection.action_check()
-        self.assertEqual(self.connection.state, "error")
-        self.assertIn(
-            "refuses the connection's credentials", self.connection.last_error
-        )
+        connection.action_check()
+        self.assertEqual(connection.state, "error")
+        self.assertIn("refuses the connection's credentials", connection.last_error)
         self.connect()
         self.company.write({"vat": "BE0477472701", "company_registry": "0477472701"})
-        self.assertTrue(self.connection.vat_changed)
-        self.connection.action_check()
-        self.assertEqual(self.connection.state, "error")
-        self.assertIn("0477472701", self.connection.last_error)
-        self.assertIn("connect it again", self.connection.last_error)
+        self.assertTrue(connection.vat_changed)
+        connection.action_check()
+        self.assertEqual(connection.state, "error")
+        self.assertIn("0477472701", connection.last_error)
+        self.assertIn("connect it again", connection.last_error)
         self.assertEqual(self.connection._fetch(), (0, False))
 
     def test_only_system_administrators_read_the_credentials(self):
         self.connect()
-        manager = new_test_user(
-            self.env,
-            login="codabox_manager",
-            groups="account.group_account_manager",
-            company_id=self.company.id,
-            company_ids=self.company.ids,
-        )
-        connection = self.connection.with_user(manager)
+        connection = self.connection.with_user(self.manager)
         self.assertEqual(connection.state, "connected")
         with self.assertRaises(AccessError):
             connection.read(["password"])
         # Yet the manager can check the connection, which uses them.
         connection.action_check()
         self.assertEqual(connection.state, "connected")
+        self.assertEqual(
+            self.connection.with_user(self.users["admin"]).password, f"secret-{KBO}"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestWhoMay(CodaboxCase):
+    """Billing users see the connection and send invoices; the company's accounting
+    manager connects, checks, imports and disconnects; a refused user changes
+    nothing and CodaBox is not asked."""
+
+    def test_the_buttons_of_the_connection_are_the_manager_s(self):
+        self.connect()
+        for user in (self.billing, self.users["internal"], self.other_manager):
+            connection = self.as_user(self.connection, user)
+            for button in (
+                "action_connect",
+                "action_check",
+                "action_fetch_now",
+                "action_disconnect",
+            ):
+                with self.assertRaises(AccessError, msg=f"{user.login} {button}"):
+                    getattr(connection, button)()
+        self.assertFalse(self.fake.requests)
+        self.assertEqual(self.connection.state, "connected")
+        self.assertEqual(self.connection.sudo().username, f"user-{KBO}")
+        connection = self.connection.with_user(self.manager)
+        self.assertEqual(
+            connection.action_connect()["res_model"], "codabox.connect.wizard"
+        )
+        self.assertEqual(connection.action_fetch_now()["tag"], "display_notification")
+        connection.action_disconnect()
+        self.assertEqual(connection.state, "draft")
+        self.assertFalse(self.connection.sudo().username)
+
+    def test_billing_users_open_the_connection_internal_users_do_not(self):
+        connections = self.env["codabox.connection"]
+        for user in (self.billing, self.manager):
+            action = connections.with_user(user).action_open_company_connection()
+            self.assertEqual(action["res_id"], self.connection.id)
+        with self.assertRaises(AccessError):
+            connections.with_user(
+                self.users["internal"]
+            ).action_open_company_connection()
+
+    def test_the_connect_wizard_is_the_manager_s_of_that_company(self):
+        with self.assertRaises(AccessError):
+            self.wizard_as(self.billing)
+        # A manager of another company names this company's connection: CodaBox is
+        # not asked to e-mail a token, nor is a token spent.
+        foreign = self.wizard_as(self.other_manager)
+        with self.assertRaises(AccessError):
+            foreign.action_request_token()
+        self.assertFalse(self.fake.emailed_tokens)
+        self.wizard_as(self.manager).action_request_token()
+        ((_vat, token),) = self.fake.emailed_tokens
+        foreign.write({"step": "token", "token": token})
+        with self.assertRaises(AccessError):
+            foreign.action_confirm()
+        self.assertEqual(self.connection.state, "token")
+        mine = self.wizard_as(self.manager)
+        mine.write({"step": "token", "token": token})
+        mine.action_confirm()
+        self.assertEqual(self.connection.state, "connected")
+
+    def wizard_as(self, user):
+        return self.as_user(self.env["codabox.connect.wizard"], user).create(
+            {"connection_id": self.connection.id}
+        )
+
+    def test_billing_users_send_internal_users_do_not(self):
+        self.connect()
+        move = self.invoice()
+        with self.assertRaises(AccessError):
+            move.with_user(self.users["internal"]).codabox_send()
+        with self.assertRaises(AccessError):
+            self.env["codabox.send.wizard"].with_user(self.users["internal"]).create({})
+        self.assertFalse(self.fake.uploads)
+        self.assertFalse(
+            move.einvoice_transmission_ids.filtered(lambda t: t.channel == "codabox")
+        )
+        result = move.with_user(self.billing).action_codabox_send()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(len(self.fake.uploads), 1)
 
 
 @tagged("post_install", "-at_install")
@@ -283,7 +362,7 @@ class TestInvoicesOut(CodaboxCase):
     def test_an_invoice_goes_once_as_valid_ublbe_with_its_pdf(self):
         self.connect()
         move = self.invoice()
-        result = move.codabox_send()
+        result = move.with_user(self.billing).codabox_send()
         self.assertEqual(result["sent"], move.ids)
         ((_user, filename, content),) = self.fake.uploads
         self.assertEqual(filename, move._get_invoice_report_filename(extension="xml"))
@@ -297,7 +376,7 @@ class TestInvoicesOut(CodaboxCase):
         self.assertEqual(transmission.state, "sent")
         self.assertTrue(transmission.external_id)
         self.assertIn("through CodaBox", move.message_ids[0].body)
-        again = move.codabox_send()
+        again = move.with_user(self.billing).codabox_send()
         self.assertIn("already sent to CodaBox", again["skipped"][0]["reason"])
         self.assertEqual(len(self.fake.uploads), 1)
 
@@ -305,15 +384,25 @@ class TestInvoicesOut(CodaboxCase):
         self.connect()
         move = self.invoice()
         self.fake.fault("POST", "/delivery/sales-invoice/", "drop")
-        result = move.codabox_send()
+        result = move.with_user(self.billing).codabox_send()
         self.assertIn("answer was lost", result["failed"][0]["reason"])
         transmission = move.einvoice_transmission_ids.filtered(
             lambda t: t.channel == "codabox"
         )
         self.assertTrue(transmission.codabox_outcome_unknown)
-        self.assertIn("answer was lost", move.codabox_send()["skipped"][0]["reason"])
-        wizard = self.env["einvoice.transmission.resend"].create(
-            {"transmission_id": transmission.id, "reason": "Not in CodaBox (checked)"}
+        self.assertIn(
+            "answer was lost",
+            move.with_user(self.billing).codabox_send()["skipped"][0]["reason"],
+        )
+        wizard = (
+            self.env["einvoice.transmission.resend"]
+            .with_user(self.billing)
+            .create(
+                {
+                    "transmission_id": transmission.id,
+                    "reason": "Not in CodaBox (checked)",
+                }
+            )
         )
         wizard.action_resend()
         self.assertEqual(len(self.fake.uploads), 1)
@@ -328,7 +417,7 @@ class TestInvoicesOut(CodaboxCase):
         self.connect()
         move = self.invoice()
         self.fake.fault("POST", "/delivery/sales-invoice/", 503)
-        result = move.codabox_send()
+        result = move.with_user(self.billing).codabox_send()
         self.assertTrue(result["failed"])
         # A 503 answer may come after CodaBox took it: not repeated on its own.
         transmission = move.einvoice_transmission_ids.filtered(
@@ -337,22 +426,24 @@ class TestInvoicesOut(CodaboxCase):
         self.assertTrue(transmission.codabox_outcome_unknown)
         self.connection.sudo().password = "wrong"
         other = self.invoice()
-        result = other.codabox_send()
+        result = other.with_user(self.billing).codabox_send()
         self.assertIn(
             "refuses the connection's credentials", result["failed"][0]["reason"]
         )
         self.assertEqual(self.connection.state, "error")
         self.connect()
-        self.assertEqual(other.codabox_send()["sent"], other.ids)
+        self.assertEqual(
+            other.with_user(self.billing).codabox_send()["sent"], other.ids
+        )
 
     def test_the_period_lists_the_unsent_invoices_of_this_year_oldest_first(self):
         self.connect()
         today = fields.Date.context_today(self.env.user)
         first = self.invoice(day=today.replace(day=1))
         second = self.invoice(day=today)
-        first.codabox_send()
+        first.with_user(self.billing).codabox_send()
         later = self.invoice(day=today.replace(day=1))
-        wizard = self.env["codabox.send.wizard"].create({})
+        wizard = self.env["codabox.send.wizard"].with_user(self.billing).create({})
         self.assertEqual(wizard.date_from, today.replace(month=1, day=1))
         listed = wizard.move_ids
         self.assertNotIn(first, listed)
@@ -383,7 +474,10 @@ class TestInvoicesOut(CodaboxCase):
         )
         failed = [m for m in listed if outcome[m] != "sent"]
         self.assertEqual(
-            self.env["codabox.send.wizard"].create({}).move_ids.ids,
+            self.env["codabox.send.wizard"]
+            .with_user(self.billing)
+            .create({})
+            .move_ids.ids,
             [m.id for m in failed],
         )
         wizard.date_from = today.replace(year=today.year - 1)
@@ -392,7 +486,7 @@ class TestInvoicesOut(CodaboxCase):
 
     def test_a_company_without_a_connection_is_told(self):
         move = self.invoice()
-        result = move.codabox_send()
+        result = move.with_user(self.billing).codabox_send()
         self.assertIn("not connected to CodaBox", result["skipped"][0]["reason"])
         self.assertFalse(self.fake.requests)
 

@@ -61,19 +61,23 @@ class CodaboxConnectWizard(models.TransientModel):
 
     def action_request_token(self):
         self.ensure_one()
-        digits = self._digits()
         connection = self.connection_id
+        # Before CodaBox e-mails anyone: the wizard may name any connection.
+        connection._check_manager()
+        digits = self._digits()
         try:
             connection._client(with_credentials=False).request_token(digits)
         except cb.CodaBoxError as error:
             raise UserError(connection._error_text(error)) from error
-        connection.sudo().write({"state": "token", "vat": digits, "last_error": False})
+        connection.write({"state": "token", "vat": digits, "last_error": False})
         self.step = "token"
         return self._reopen()
 
     def action_confirm(self):
         self.ensure_one()
         connection = self.connection_id
+        # Before the token is spent at CodaBox (it works once).
+        connection._check_manager()
         if not (self.token or "").strip():
             raise UserError(_("Paste the token CodaBox e-mailed."))
         try:
@@ -82,16 +86,10 @@ class CodaboxConnectWizard(models.TransientModel):
             ).get_credentials(self.token)
         except cb.CodaBoxError as error:
             raise UserError(connection._error_text(error)) from error
+        connection.write({"vat": self._digits(), "state": "connected"})
         # Only system administrators read the credentials; storing them is part
-        # of connecting, which account managers do.
-        connection.sudo().write(
-            {
-                "username": username,
-                "password": password,
-                "vat": self._digits(),
-                "state": "connected",
-            }
-        )
+        # of connecting, which the manager (checked above) does.
+        connection.sudo().write({"username": username, "password": password})
         connection.action_check()
         return {
             "type": "ir.actions.act_window",

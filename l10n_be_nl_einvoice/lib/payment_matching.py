@@ -14,10 +14,14 @@ Matching, in order, each step only for movements the previous one left:
    invoices: a payment of several invoices quotes each reference);
 2. the counterparty's account (IBAN) gives the customer: the one open invoice of that
    customer whose amount due equals the movement;
-3. the amount alone: the one open invoice whose amount due equals the movement and whose
-   due date lies within a window around the movement's date.
+3. the amount alone: the one open invoice whose amount due equals the movement (no
+   other open invoice owes that amount) and whose due date lies within a window
+   around the movement's date.
 
-Nothing is guessed when two invoices fit equally: the movement stays for the bookkeeper.
+A movement that quotes a reference is matched by it or not at all: when the invoice
+it quotes is already paid, or no open invoice has that reference, steps 2 and 3 would
+put the money on another customer's invoice. Nothing is guessed when two invoices fit
+equally either: the movement stays for the bookkeeper.
 """
 
 import re
@@ -47,6 +51,16 @@ def reference_key(text: str | None) -> str | None:
     if compact.startswith("RF"):
         return compact if iso11649.is_valid(compact) else None
     return ogm_key(compact)
+
+
+def reference_forms(key: str) -> list[str]:
+    """The usual spellings of a reference key as an invoice stores it: an OGM as
+    ``+++123/4567/89002+++``, ``***123/4567/89002***`` or its 12 digits; an RF
+    reference compact or in groups of four."""
+    if key.startswith("RF"):
+        return [key, " ".join(key[i : i + 4] for i in range(0, len(key), 4))]
+    spaced = f"{key[:3]}/{key[3:7]}/{key[7:]}"
+    return [f"+++{spaced}+++", f"***{spaced}***", key]
 
 
 def find_keys(text: str | None) -> list[str]:
@@ -106,19 +120,23 @@ class Matcher:
                     found.append(candidates[0])
         if found:
             return self._take(found, "reference")
+        if keys:
+            # A quoted reference that fits no open invoice is never overruled by
+            # the customer's account or the amount.
+            return None
         if partner_id and "account" in steps:
             fitting = self._free(self.by_partner_amount.get((partner_id, amount), []))
             if len(fitting) == 1:
                 return self._take(fitting, "account")
         if "amount" not in steps:
             return None
-        fitting = [
-            invoice
-            for invoice in self._free(self.by_amount.get(amount, []))
-            if invoice.due and abs((invoice.due - when).days) <= self.window_days
-        ]
-        if len(fitting) == 1:
-            return self._take(fitting, "amount")
+        owing = self._free(self.by_amount.get(amount, []))
+        if (
+            len(owing) == 1
+            and owing[0].due
+            and abs((owing[0].due - when).days) <= self.window_days
+        ):
+            return self._take(owing, "amount")
         return None
 
     def _free(self, invoices):

@@ -108,6 +108,13 @@ class AccountBankStatementLine(models.Model):
     einvoice_match = fields.Selection(
         MATCH_STATES, string="Matched", readonly=True, copy=False, index=True
     )
+    einvoice_match_reason = fields.Char(
+        string="Why not matched",
+        readonly=True,
+        copy=False,
+        help="A payment that quotes a structured reference is matched by it or not "
+        "at all: the invoice it quotes is already paid, or no open invoice has it.",
+    )
 
     @api.model
     def _einvoice_create_batch(self, vals_list):

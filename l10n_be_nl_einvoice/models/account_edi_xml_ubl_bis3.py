@@ -124,9 +124,10 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
             totals["einvoice_rounding_amount"] = rounding
 
     def _einvoice_down_payment_invoices(self, line):
-        """The posted down payment invoices a final invoice's line deducts."""
+        """The posted down payment invoices a final invoice's line deducts (invoices,
+        never lines: a negative line that is no down payment deducts none)."""
         if "is_downpayment" not in line._fields or not line.is_downpayment:
-            return line.browse()
+            return self.env["account.move"]
         moves = line.sale_line_ids.invoice_lines.move_id
         return moves.filtered(
             lambda m: m != line.move_id and m.state == "posted"
@@ -159,7 +160,7 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
     def _export_invoice(self, invoice, convert_fixed_taxes=True):
         xml, errors = super()._export_invoice(invoice, convert_fixed_taxes)
         xml = self._einvoice_add_rounding_amount(xml)
-        down_payments = invoice.browse()
+        down_payments = self.env["account.move"]
         for line in invoice.invoice_line_ids.filtered(lambda l: l.quantity < 0):
             down_payments |= self._einvoice_down_payment_invoices(line)
         if down_payments:

@@ -4,6 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .access import BILLING, require_group
 from .res_partner import check_addresses
 
 
@@ -78,7 +79,9 @@ class AccountMove(models.Model):
         and the summary returned: ``{"sent": [ids], "skipped": [{"id", "name",
         "reason"}], "failed": [...]}``; more than the system parameter
         l10n_be_nl_einvoice.send_background_count (20) (or `background=True`) go
-        to a background batch: ``{"batch_id", "skipped"}``."""
+        to a background batch: ``{"batch_id", "skipped"}``. For billing users and
+        above, as Odoo's Send (the ledger and the queue are written as sudo)."""
+        require_group(self.env, BILLING, self.env._("E-mailing invoices"))
         sender = self.env["einvoice.email.send"]
         limit = int(
             self.env["ir.config_parameter"]

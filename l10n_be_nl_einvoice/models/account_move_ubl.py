@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from ..lib.ubl_messages import ADVICE, advice, where
 from ..lib.ubl_totals import check_totals
 from ..lib.ubl_validate import UblValidationError, get_validator
+from .access import BILLING, require_group
 
 # Our profiles and their builders (Odoo's, extended; UBL.BE is ours).
 BUILDERS = {
@@ -186,7 +187,9 @@ class AccountMove(models.Model):
 
     def einvoice_check(self, profile=None, channel=None):
         """Build the e-invoice and check it with the official rules; store and return
-        the result (XML-RPC: a list of dicts, one per invoice)."""
+        the result (XML-RPC: a list of dicts, one per invoice). For billing users
+        and above (the outcome is stored on the invoice as sudo)."""
+        require_group(self.env, BILLING, self.env._("Checking e-invoices"))
         results = []
         for move in self:
             used = move._einvoice_profile(profile, channel)

@@ -3,9 +3,10 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
 from odoo.tools import format_date
+
+from .access import BILLING, require_company, require_group
 
 TODO_ROWS = 10
 
@@ -26,6 +27,8 @@ class EinvoiceDashboard(models.AbstractModel):
         invoiced, credited, paid and overdue of that month's invoices; the to-do
         list (drafts, posted but never sent, failed transmissions); the recurring
         plans due within a week. Amounts in the company's currency."""
+        # The Dashboard menu's group: the figures are read with the user's rights.
+        require_group(self.env, BILLING, self.env._("The invoicing dashboard"))
         company = self._company(company_id)
         today = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         months = max(1, min(int(months), 36))
@@ -62,12 +65,7 @@ class EinvoiceDashboard(models.AbstractModel):
 
     @api.model
     def _company(self, company_id):
-        if not company_id:
-            return self.env.company
-        company = self.env["res.company"].browse(company_id)
-        if company not in self.env.user.company_ids:
-            raise AccessError(_("You have no access to this company's invoicing."))
-        return company
+        return require_company(self.env, company_id)
 
     @api.model
     def _empty_month(self, key):

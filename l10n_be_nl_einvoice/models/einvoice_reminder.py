@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.tools import format_amount
 
 from ..lib import late_interest as li
+from .access import BILLING, require_company, require_group
 
 _logger = logging.getLogger(__name__)
 
@@ -210,12 +211,11 @@ class EinvoiceReminder(models.Model):
         with invoices reaching a new level on `date` (today), and send them: a few
         at once, more in the background. Returns ``{"reminder_ids", "queued",
         "sent", "failed"}``. A run started twice sends nothing twice: each invoice
-        has each level once (a database constraint)."""
-        company = (
-            self.env["res.company"].browse(company_id)
-            if company_id
-            else self.env.company
-        )
+        has each level once (a database constraint). For billing users and above
+        (the Reminders menu's groups); the daily scheduled action runs as the
+        superuser."""
+        require_group(self.env, BILLING, self.env._("Running payment reminders"))
+        company = require_company(self.env, company_id)
         day = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         reminders = self.browse()
         for proposal in self._proposals(company, day):
@@ -245,7 +245,11 @@ class EinvoiceReminder(models.Model):
         partner = proposal["partner"]
         try:
             with self.env.cr.savepoint():
-                return self.sudo().create(
+                # A reminder is the system's record of what a run sent: users read
+                # it, only a run makes and updates it (billing users may run
+                # reminders, checked in run_reminders, and read them). Returned in
+                # the user's environment, so that nothing else is done as sudo.
+                reminder = self.sudo().create(
                     {
                         "company_id": company.id,
                         "partner_id": partner.id,
@@ -263,6 +267,7 @@ class EinvoiceReminder(models.Model):
                         "line_ids": [fields.Command.create(line) for line in lines],
                     }
                 )
+                return reminder.sudo(False)
         except errors.UniqueViolation:
             # Another run reminded these invoices at this level a moment ago.
             _logger.info("reminder of %s already made by another run", partner.id)

@@ -10,12 +10,20 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import email_addresses
+from .access import BILLING, require_group
 
 
 class EinvoiceReminder(models.Model):
     _inherit = "einvoice.reminder"
 
     # -- sending -------------------------------------------------------------------
+
+    def _write_outcome(self, values):
+        """What sending did to these reminders (state, date, note). A reminder is
+        the system's record of what was sent: billing users run reminders and read
+        them, and only this writes them (the access file gives users read
+        access)."""
+        return self.sudo().write(values)
 
     def _send(self):
         ledger = self.env["einvoice.transmission"]
@@ -30,7 +38,7 @@ class EinvoiceReminder(models.Model):
                 scheduled_at=fields.Datetime.now(),
             )
             if not reminder.by_post and transmission.state in ("sending", "sent"):
-                reminder.state = "sent"
+                reminder._write_outcome({"state": "sent"})
                 continue
             todo.append((reminder, transmission))
         # The PDFs and e-mails of the whole chunk at once: few wkhtmltopdf calls.
@@ -48,7 +56,8 @@ class EinvoiceReminder(models.Model):
                             transmission, pdfs.get(reminder.id), contents[reminder.id]
                         )
             except UserError as error:
-                reminder.state = "failed"
+                reminder._write_outcome({"state": "failed"})
+                # The ledger record is the system's (`_open` gives it as sudo).
                 transmission.write(
                     {
                         "state": "failed",
@@ -72,7 +81,7 @@ class EinvoiceReminder(models.Model):
         )
         if not changed:
             return False
-        self.write(
+        self._write_outcome(
             {
                 "state": "cancelled",
                 "note": _(
@@ -81,7 +90,9 @@ class EinvoiceReminder(models.Model):
                 ),
             }
         )
-        self.line_ids.unlink()
+        # Its lines let the invoices be reminded at this level again; they are the
+        # system's too (users read them).
+        self.line_ids.sudo().unlink()
         return True
 
     def _pdfs(self):
@@ -94,6 +105,8 @@ class EinvoiceReminder(models.Model):
             "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
         )
         done = self.filtered(lambda r: r.id in rendered)
+        # The files of a reminder, attached to it: the system's like the reminder,
+        # which users may not write.
         attachments = (
             self.env["ir.attachment"]
             .sudo()
@@ -124,6 +137,7 @@ class EinvoiceReminder(models.Model):
         """A reminder by post: its PDF to print, sent once it is posted."""
         if not attachment:
             raise self._no_pdf()
+        # The ledger is the system's record: users read it, never write it.
         transmission.sudo().write(
             {
                 "recipients": self.partner_id._display_address(without_company=False)
@@ -132,21 +146,24 @@ class EinvoiceReminder(models.Model):
                 "attachment_ids": [fields.Command.set(attachment.ids)],
             }
         )
-        self.state = "to_post"
+        self._write_outcome({"state": "to_post"})
 
     def action_mark_posted(self):
         """The printed reminders were posted today: they count as sent from now
         (the Belgian waiting period for consumers counts from the third working day
-        after)."""
+        after). For the users who run reminders."""
+        require_group(
+            self.env, BILLING, self.env._("Confirming that reminders were posted")
+        )
         for reminder in self.filtered(lambda r: r.state == "to_post"):
             transmission = reminder.transmission_ids.filtered(
                 lambda t: t.channel == "post" and t.state == "pending"
             )
+            # The ledger is the system's record: users read it, never write it.
             transmission.sudo().write(
                 {"state": "sent", "sent_at": fields.Datetime.now(), "attempts": 1}
             )
-            # Billing users confirm the posting; the reminder itself is read-only.
-            reminder.sudo().write(
+            reminder._write_outcome(
                 {"date": fields.Date.context_today(reminder), "state": "sent"}
             )
             reminder._record_on_invoices(_("the customer's address, by post"))
@@ -205,7 +222,7 @@ class EinvoiceReminder(models.Model):
             formats=["PDF"],
             author=self.company_id.partner_id if company_email else None,
         )
-        self.state = "sent"
+        self._write_outcome({"state": "sent"})
         self._record_on_invoices(self.email_to)
 
     def _record_on_invoices(self, recipient):
@@ -223,9 +240,11 @@ class EinvoiceReminder(models.Model):
             if not reminded_before:
                 values["einvoice_reminder_first_date"] = self.date
                 values["einvoice_reminder_first_by_post"] = self.by_post
-            # Bookkeeping of the reminder only: the invoice's lines stay as they are.
+            # The run's bookkeeping on the invoice (fields users cannot edit),
+            # kept by the system whoever started the run; the invoice's lines stay
+            # as they are.
             moves.sudo().with_context(skip_invoice_sync=True).write(values)
-        self.env["account.move"].sudo()._message_log_batch(
+        self.line_ids.move_id._message_log_batch(
             {
                 line.move_id.id: escape(
                     _(

@@ -47,7 +47,10 @@ class EinvoiceStatementImportJob(models.Model):
     )
 
     def _run(self):
-        """Import this file as its sender would; the outcome stays on the job."""
+        """Import this file as its sender would; the outcome stays on the job.
+        The import cron runs this as the superuser and writes the job; the file is
+        imported in the sender's name, so the statements are theirs and their right
+        to import is checked again (a sender who lost it gets a failed job)."""
         self.ensure_one()
         wizard = (
             self.env["einvoice.statement.import"]

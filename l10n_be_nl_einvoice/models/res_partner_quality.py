@@ -3,17 +3,24 @@
 # listed on the "Data quality" screen, and optionally looked up in VIES.
 # pylint: disable=consider-merging-classes-inherited
 import logging
+import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 
 from ..lib import master_data, vies
+from .access import BILLING, MANAGER, require_group
 
 _logger = logging.getLogger(__name__)
 
 # A VIES answer is trusted this long before it is asked again.
 VIES_CACHE = timedelta(days=30)
 VIES_URL_PARAMETER = "l10n_be_nl_einvoice.vies_url"
+
+
+def _compact_vat(vat):
+    """A VAT number as VIES reads it: no spaces, dots or dashes."""
+    return re.sub(r"[^0-9A-Z]", "", (vat or "").upper())
 
 
 def _messages(env):
@@ -99,6 +106,29 @@ class ResPartner(models.Model):
         string="VIES checked on", readonly=True, copy=False
     )
     einvoice_vies_name = fields.Char(string="Name in VIES", readonly=True, copy=False)
+
+    def write(self, vals):
+        renumbered = self.browse()
+        if "vat" in vals and "einvoice_vies_state" not in vals:
+            renumbered = self.filtered(
+                lambda p: (
+                    p.einvoice_vies_state
+                    and _compact_vat(p.vat) != _compact_vat(vals["vat"])
+                )
+            )
+        result = super().write(vals)
+        if renumbered:
+            # A VIES answer is about the number that was asked: a new number has
+            # none yet, and the 30-day memory must not answer for it. Written by
+            # the system, like every VIES answer (the fields are read-only).
+            renumbered.sudo().write(
+                {
+                    "einvoice_vies_state": False,
+                    "einvoice_vies_checked_on": False,
+                    "einvoice_vies_name": False,
+                }
+            )
+        return result
 
     # -- checks ----------------------------------------------------------------------
 
@@ -260,7 +290,9 @@ class ResPartner(models.Model):
     def einvoice_data_quality(self, company_id=None):
         """Every company and customer with a problem in its master data (XML-RPC):
         ``[{"id", "name", "problems": [{"model", "res_id", "record", "field",
-        "field_label", "code", "message", "blocking"}]}]``."""
+        "field_label", "code", "message", "blocking"}]}]``. For billing users and
+        above (the Data quality menu's groups)."""
+        require_group(self.env, BILLING, self.env._("The data-quality list"))
         result = []
         companies = self._einvoice_companies_by_partner()
         for partner in self._einvoice_quality_candidates(company_id):
@@ -302,7 +334,15 @@ class ResPartner(models.Model):
     def einvoice_check_vies(self, force=False, stop_when_unavailable=False):
         """Look these partners' VAT numbers up in VIES (XML-RPC): a recent answer
         (30 days) is kept; offline or unavailable, nothing is blocked. Returns
-        ``[{"id", "state", "checked_on", "name"}]``."""
+        ``[{"id", "state", "checked_on", "name"}]``. For billing users and above;
+        asking again within 30 days (`force`) for accounting managers, who answer
+        for the company's use of the service (the daily check runs as the
+        superuser)."""
+        require_group(self.env, BILLING, self.env._("Looking VAT numbers up in VIES"))
+        if force:
+            require_group(
+                self.env, MANAGER, self.env._("Asking VIES again within 30 days")
+            )
         url = (
             self.env["ir.config_parameter"].sudo().get_param(VIES_URL_PARAMETER)
             or vies.DEFAULT_URL
@@ -329,9 +369,13 @@ class ResPartner(models.Model):
                         "VIES unavailable for %s: %s", partner.vat, answer.message
                     )
                     if partner.einvoice_vies_state not in ("valid", "invalid"):
+                        # VIES answers are the system's (read-only fields), also
+                        # for users who may not edit contacts.
                         partner.sudo().einvoice_vies_state = "unavailable"
                     unavailable = True
                 else:
+                    # VIES answers are the system's (read-only fields), also for
+                    # users who may not edit contacts.
                     partner.sudo().write(
                         {
                             "einvoice_vies_state": answer.status,
@@ -378,5 +422,8 @@ class ResPartner(models.Model):
         partners.einvoice_check_vies(stop_when_unavailable=True)
 
     def action_einvoice_check_vies(self):
-        self.einvoice_check_vies(force=True)
+        """The "Check in VIES" button: an accounting manager's click asks VIES
+        again; a billing user's gets the answer of the last 30 days when there is
+        one (a changed VAT number has none)."""
+        self.einvoice_check_vies(force=self.env.su or self.env.user.has_group(MANAGER))
         return True

@@ -11,4 +11,5 @@ from . import test_recurring
 from . import test_recurring_concurrency
 from . import test_dashboard
 from . import test_recurring_xmlrpc
+from . import test_statement_import_limits
 from . import test_date_boundaries

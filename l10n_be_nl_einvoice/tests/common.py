@@ -12,7 +12,6 @@ from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-
 # The people who click, by the groups Odoo 18 Community gives them: a billing user
 # (Invoicing / Billing), an accounting manager (Invoicing / Administrator), a system
 # administrator, and an internal user without accounting rights (who must be refused).

@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import DemoCompanyCase, free_port
+from .common import DemoCompanyCase, free_port, role_users
 
 
 class FakeVies(BaseHTTPRequestHandler):
@@ -191,18 +191,21 @@ class TestDataQuality(DemoCompanyCase):
 
     # -- VIES --------------------------------------------------------------------------
 
-    def test_vies_answers_are_kept_and_an_offline_service_blocks_nothing(self):
+    def start_vies(self):
+        """The VIES stand-in on loopback, Odoo pointed at it, no calls yet."""
         port = free_port()
         server = ThreadingHTTPServer(("127.0.0.1", port), FakeVies)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
-        parameters = self.env["ir.config_parameter"].sudo()
-        parameters.set_param(
+        self.env["ir.config_parameter"].sudo().set_param(
             "l10n_be_nl_einvoice.vies_url", f"http://127.0.0.1:{port}/check-vat-number"
         )
         FakeVies.calls.clear()
+
+    def test_vies_answers_are_kept_and_an_offline_service_blocks_nothing(self):
+        self.start_vies()
+        parameters = self.env["ir.config_parameter"].sudo()
         known = self.customer_with(vat="BE0403170701")
         [answer] = known.einvoice_check_vies()
         self.assertEqual(answer["state"], "valid")
@@ -231,20 +234,12 @@ class TestDataQuality(DemoCompanyCase):
         self.invoice(offline).action_post()
 
     def test_the_daily_run_checks_stale_numbers_and_stops_when_vies_is_down(self):
-        port = free_port()
-        server = ThreadingHTTPServer(("127.0.0.1", port), FakeVies)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        self.addCleanup(server.server_close)
-        self.addCleanup(server.shutdown)
+        self.start_vies()
         parameters = self.env["ir.config_parameter"].sudo()
-        parameters.set_param(
-            "l10n_be_nl_einvoice.vies_url", f"http://127.0.0.1:{port}/check"
-        )
         partners = self.env["res.partner"]
         partners._cron_einvoice_check_vies()
         self.assertFalse(self.customer.einvoice_vies_state)  # nobody asked for it
         self.company.einvoice_vies_check = True
-        FakeVies.calls.clear()
         partners._cron_einvoice_check_vies()
         self.assertEqual(self.customer.einvoice_vies_state, "invalid")
         self.assertIn({"countryCode": "BE", "vatNumber": "0555444368"}, FakeVies.calls)
@@ -265,3 +260,38 @@ class TestDataQuality(DemoCompanyCase):
         self.assertEqual(states, {"unavailable", False})
         self.assertFalse(fresh.einvoice_vies_checked_on)
         self.assertEqual(self.customer.einvoice_vies_state, "invalid")
+
+    def test_billing_users_ask_vies_and_only_managers_ask_again_within_30_days(self):
+        self.start_vies()
+        users = role_users(self.env, self.company)
+        known = self.customer_with(vat="BE0403170701")
+        billing = known.with_user(users["billing"])
+        [answer] = billing.einvoice_check_vies()
+        self.assertEqual(
+            (answer["state"], answer["name"]), ("valid", "BAKKERIJ JANSSENS")
+        )
+        # The button, for a billing user: the answer of the last 30 days.
+        billing.action_einvoice_check_vies()
+        self.assertEqual(len(FakeVies.calls), 1)
+        with self.assertRaises(AccessError):
+            billing.einvoice_check_vies(force=True)
+        self.assertEqual(len(FakeVies.calls), 1)
+        # Asking again is for accounting managers (and administrators), by the
+        # option or the button.
+        known.with_user(users["manager"]).einvoice_check_vies(force=True)
+        known.with_user(users["manager"]).action_einvoice_check_vies()
+        known.with_user(users["admin"]).einvoice_check_vies(force=True)
+        self.assertEqual(len(FakeVies.calls), 4)
+        # A new VAT number has no answer yet: the next look-up asks VIES.
+        known.vat = "BE0477472701"
+        self.assertFalse(known.einvoice_vies_state)
+        self.assertFalse(known.einvoice_vies_checked_on)
+        billing.action_einvoice_check_vies()
+        self.assertEqual(FakeVies.calls[-1]["vatNumber"], "0477472701")
+        self.assertEqual(known.einvoice_vies_state, "valid")
+        # Without accounting rights: no look-up, no button.
+        internal = known.with_user(users["internal"])
+        for call in (internal.einvoice_check_vies, internal.action_einvoice_check_vies):
+            with self.assertRaises(AccessError):
+                call()
+        self.assertEqual(len(FakeVies.calls), 5)

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..hooks import post_init_hook
-from .common import NumberingCommon
+from .common import NumberingCommon, role_users
 
 
 @tagged("post_install", "-at_install")
@@ -243,6 +243,37 @@ class TestNumbering(NumberingCommon):
             self.env["einvoice.number.claim"].with_user(self.billing_user).search([])
         )
         self.assertEqual(claims.company_id, self.env.company)
+
+    def test_a_branch_posts_in_its_parent_companys_series(self):
+        # Odoo shares a company's sales journals with its branches: a user working in
+        # the branch posts there and takes the next number of the parent's series.
+        company = self.env.company
+        company.write({"child_ids": [Command.create({"name": "Branch Gent"})]})
+        self.env.cr.precommit.run()  # the branch's chart of accounts, as Odoo's tests
+        branch = company.child_ids
+        billing = role_users(self.env, branch, prefix="branch")["billing"]
+        self.env.invalidate_all()  # nothing read as the superuser helps the user
+        move = (
+            self.env["account.move"]
+            .with_user(billing)
+            .with_context(allowed_company_ids=branch.ids)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_a.id,
+                    "invoice_date": fields.Date.to_date("2026-11-05"),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Repair", "quantity": 1, "price_unit": 80.0}
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertEqual((move.company_id, move.journal_id), (branch, self.journal))
+        move.action_post()
+        self.assertEqual((move.name, self.invoice().name), ("FA-2600001", "FA-2600002"))
+        self.assertEqual(move.einvoice_series_id.company_id, company)
 
     @freeze_time(TODAY)
     def test_the_settings_show_the_next_number(self):

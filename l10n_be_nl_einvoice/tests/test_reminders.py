@@ -6,11 +6,12 @@ import io
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
 from ..models import einvoice_reminder as reminder_module
-from .common import DemoCompanyCase, deliver_mails, start_loopback_smtp
+from .common import DemoCompanyCase, deliver_mails, role_users, start_loopback_smtp
 
 
 @tagged("post_install", "-at_install")
@@ -186,6 +187,68 @@ class TestReminders(DemoCompanyCase):
         run.action_send()
         sent = self.reminders.search([("company_id", "=", self.company.id)])
         self.assertEqual(sent.partner_id, self.customer)
+
+    def test_billing_users_managers_and_administrators_send_reminders(self):
+        users = role_users(self.env, self.company)
+        parc = self.env["res.partner"].search([("name", "=", "Brasserie du Parc SRL")])
+        person = self.env["res.partner"].create(
+            {
+                "name": "Mark Claes",
+                "street": "Kerkstraat 1",
+                "zip": "2000",
+                "city": "Antwerpen",
+                "country_id": self.env.ref("base.be").id,
+                "einvoice_reminder_by_post": True,
+            }
+        )
+        moves = {
+            "billing": self.invoice(),
+            "manager": self.invoice(partner=parc),
+            "admin": self.invoice(partner=person),
+        }
+        # The reminders screen's Send, as a billing user: only their customer.
+        run = (
+            self.env["einvoice.reminder.run"]
+            .with_user(users["billing"])
+            .create({"date": "2025-10-10"})
+        )
+        run.line_ids.filtered(lambda x: x.partner_id != self.customer).selected = False
+        self.assertEqual(run.action_send()["params"]["type"], "success")
+        mine = self.reminders.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((mine.state, mine.transmission_ids.state), ("sent", "sending"))
+        self.assertEqual(mine.create_uid, users["billing"])
+        move = moves["billing"]
+        self.assertEqual(move.einvoice_reminder_level_id, mine.level_id)
+        self.assertTrue(
+            move.message_ids.filtered(lambda m: "fin@bakkerij-janssens.be" in m.body),
+            "the invoice's chatter says where the reminder went",
+        )
+        # Over the public method, as a manager and as an administrator.
+        for role, partner in (("manager", parc), ("admin", person)):
+            result = self.reminders.with_user(users[role]).run_reminders(
+                self.company.id, "2025-10-10", partner_ids=partner.ids
+            )
+            reminder = self.reminders.browse(result["reminder_ids"])
+            self.assertEqual(reminder.partner_id, partner, role)
+        self.assertEqual(moves["manager"].einvoice_reminder_level_id.sequence, 10)
+        # The administrator's was a letter: confirmed posted by a billing user.
+        letter = reminder
+        self.assertEqual(letter.state, "to_post")
+        letter.with_user(users["billing"]).action_mark_posted()
+        self.assertEqual(
+            (letter.state, letter.transmission_ids.state), ("sent", "sent")
+        )
+        self.assertEqual(moves["admin"].einvoice_reminder_level_id, letter.level_id)
+        # Without accounting rights: refused, nothing made.
+        internal = users["internal"]
+        count = self.reminders.search_count([])
+        with self.assertRaises(AccessError):
+            self.reminders.with_user(internal).run_reminders(self.company.id)
+        with self.assertRaises(AccessError):
+            self.env["einvoice.reminder.run"].with_user(internal).create({})
+        with self.assertRaises(AccessError):
+            letter.with_user(internal).action_mark_posted()
+        self.assertEqual(self.reminders.search_count([]), count)
 
     def test_interest_and_costs_are_invoiced_in_the_legal_series(self):
         move = self.invoice()

@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..lib.coda_writer import Payment, write
-from .common import DemoCompanyCase
+from .common import DemoCompanyCase, role_users
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "coda" / "files"
 IBAN = "BE46063000000136"  # the demo company's bank account
@@ -111,6 +111,73 @@ class TestStatementImport(DemoCompanyCase):
         )
         self.assertEqual(unmatched.mapped("amount"), [12.34])
         self.assertFalse(unmatched.is_reconciled)
+
+    def test_a_quoted_reference_is_never_overruled_by_the_amount(self):
+        # Another customer's invoice of the same amount and due date is open; the
+        # payments quote the reference of a paid invoice and one no invoice has.
+        paid = self.invoice(88)
+        paid_day = date(2026, 11, 10)
+        self.wizard.import_file(
+            "first.cod",
+            base64.b64encode(
+                write(IBAN, [Payment(Decimal("88.00"), paid_day, ogm=self.ogm(paid))])
+            ),
+        )
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        other = self.invoice(88, partner=self.other)
+        day = date(2026, 11, 25)
+        data = write(
+            IBAN,
+            [
+                Payment(Decimal("88.00"), day, ogm=self.ogm(paid)),
+                Payment(Decimal("88.00"), day, ogm="090933755493"),
+            ],
+            sequence=2,
+            old_balance=Decimal("88.00"),
+        )
+        result = self.wizard.import_file("second.cod", base64.b64encode(data))
+        self.assertEqual(result["unmatched"], 2)
+        self.assertEqual(other.payment_state, "not_paid")
+        lines = (
+            self.env["account.bank.statement"].browse(result["statement_ids"]).line_ids
+        )
+        self.assertEqual(
+            sorted(lines.mapped("einvoice_match_reason")),
+            [
+                f"{paid.name}, whose reference it quotes, is already paid.",
+                "No invoice has the reference 090933755493.",
+            ],
+        )
+
+    def test_a_chosen_journal_takes_only_its_own_account(self):
+        day = date(2026, 11, 3)
+        own = write(IBAN, [Payment(Decimal("5.00"), day, text="own")], sequence=7)
+        other_iban = "BE68539007547034"
+        other = write(other_iban, [Payment(Decimal("6.00"), day, text="other")])
+        statements = self.env["account.bank.statement"]
+        before = statements.search_count([])
+        with self.assertRaises(UserError) as caught:
+            self.wizard.import_file(
+                "other.cod", base64.b64encode(other), journal_id=self.bank.id
+            )
+        self.assertIn(other_iban, str(caught.exception))
+        self.assertIn(self.bank.display_name, str(caught.exception))
+        self.assertEqual(statements.search_count([]), before)
+        result = self.wizard.import_file(
+            "own.cod", base64.b64encode(own), journal_id=self.bank.id
+        )
+        self.assertEqual(
+            statements.browse(result["statement_ids"]).journal_id, self.bank
+        )
+        # Asked to, the other account's statement goes to a journal of its own.
+        result = self.wizard.import_file(
+            "other.cod",
+            base64.b64encode(other),
+            journal_id=self.bank.id,
+            create_journals=True,
+        )
+        journal = statements.browse(result["statement_ids"]).journal_id
+        self.assertEqual(journal.bank_account_id.sanitized_acc_number, other_iban)
 
     def test_a_statement_is_imported_once(self):
         data = write(IBAN, [Payment(Decimal("10.00"), date(2026, 11, 3), text="x")])
@@ -295,6 +362,75 @@ class TestStatementImport(DemoCompanyCase):
         broken._run()
         self.assertEqual(broken.state, "failed")
         self.assertIn("broken.cod", broken.summary)
+
+    def test_an_accounting_manager_imports_in_the_background_others_are_refused(self):
+        users = role_users(self.env, self.company)
+        manager = users["manager"]
+        before = self.env["einvoice.statement.import.job"].search_count([])
+        invoice = self.invoice(100)
+        data = write(
+            IBAN,
+            [Payment(Decimal("100.00"), date(2026, 11, 3), ogm=self.ogm(invoice))],
+        )
+        result = self.wizard.with_user(manager).import_file(
+            "big.cod", base64.b64encode(data), background=True
+        )
+        jobs = self.env["einvoice.statement.import.job"].with_user(manager)
+        job = jobs.browse(result["job_ids"])
+        self.assertEqual(job.read(["state", "user_id"])[0]["user_id"][0], manager.id)
+        self.assertEqual(job.attachment_id.raw, data)
+        # The import cron, as Odoo runs it (its user: the superuser).
+        cron = self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_statement_import")
+        self.assertTrue(cron.user_id._is_superuser())
+        cron.method_direct_trigger()
+        job.invalidate_recordset()
+        [read] = job.read(["state", "summary", "statement_ids"])
+        self.assertEqual(read["state"], "done", read["summary"])
+        self.assertIn("1 statement(s) imported, 1 line(s).", read["summary"])
+        statement = self.env["account.bank.statement"].browse(read["statement_ids"])
+        self.assertEqual(statement.create_uid, manager, "imported in its sender's name")
+        self.assertNotEqual(invoice.payment_state, "not_paid")
+        # The wizard's Import, a big file, as the manager.
+        self.env["ir.config_parameter"].set_param(
+            "l10n_be_nl_einvoice.statement_background_lines", 1
+        )
+        other = self.invoice(50)
+        upload = (
+            self.env["ir.attachment"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "upload.cod",
+                    "raw": write(
+                        IBAN,
+                        [
+                            Payment(
+                                Decimal("50.00"), date(2026, 11, 4), ogm=self.ogm(other)
+                            )
+                        ],
+                    ),
+                }
+            )
+        )
+        wizard = self.wizard.with_user(manager).create(
+            {"attachment_ids": [Command.set(upload.ids)]}
+        )
+        wizard.action_import()
+        self.assertIn("in the background", wizard.summary)
+        queued = jobs.search([("state", "=", "queued")])
+        self.assertEqual(queued.name, "upload.cod")
+        cron.method_direct_trigger()
+        self.assertEqual(queued.state, "done", queued.summary)
+        # A billing user and an internal user: refused before the file is even
+        # decoded (this one is not base64).
+        for role in ("billing", "internal"):
+            with self.assertRaises(AccessError):
+                self.wizard.with_user(users[role]).import_file("x.cod", "not base64!")
+            with self.assertRaises(AccessError):
+                wizard.with_user(users[role]).action_import()
+        self.assertEqual(
+            self.env["einvoice.statement.import.job"].search_count([]), before + 2
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from ..lib import legal_mentions
 from . import golden
-from .common import DemoInvoicingCase
+from .common import DemoInvoicingCase, role_users
 
 
 @tagged("post_install", "-at_install")
@@ -117,6 +117,34 @@ class TestUblCases(DemoInvoicingCase):
         xml = self.check("discounts", move, "peppol_bis3")
         self.assertIn("12.3456", golden.values(xml, "//cac:Price/cbc:PriceAmount"))
         self.assert_vat_as_booked(move, xml)
+
+    def test_a_line_with_a_negative_quantity(self):
+        # Returned goods on the invoice that sold them: a line with a negative quantity
+        # that is no down payment deduction. Exported as such in each profile, valid,
+        # and checked by a billing user as from the invoice's E-invoice tab.
+        move = self.invoice(
+            self.be_customer,
+            [
+                self.line(self.table, 640.0, self.tax("attn_VAT-OUT-21-L"), 3),
+                self.line(
+                    self.table,
+                    640.0,
+                    self.tax("attn_VAT-OUT-21-L"),
+                    -1,
+                    name="Returned: Oak side table",
+                ),
+            ],
+        )
+        for profile in ("peppol_bis3", "ublbe"):
+            xml = self.check("negative_quantity", move, profile)
+            self.assertEqual(
+                golden.values(xml, "//cac:InvoiceLine/cbc:LineExtensionAmount"),
+                ["1920.00", "-640.00"],
+            )
+            self.assertFalse(golden.values(xml, "//cac:BillingReference"))
+        billing = role_users(self.env, self.company, prefix="negative")["billing"]
+        action = move.with_user(billing).action_einvoice_check()
+        self.assertEqual(action["params"]["type"], "success", action["params"])
 
     def test_early_payment_discount(self):
         term = self.env["account.payment.term"].create(

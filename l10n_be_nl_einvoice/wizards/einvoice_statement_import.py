@@ -1,16 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import bank_csv, coda
-from ..lib.payment_matching import Matcher, OpenInvoice, find_keys, reference_key
+from ..lib import archive, bank_csv, coda
+from ..lib.payment_matching import (
+    Matcher,
+    OpenInvoice,
+    find_keys,
+    reference_forms,
+    reference_key,
+)
+from ..models.access import MANAGER, require_group
 
 
 @dataclass
@@ -70,8 +75,15 @@ class EinvoiceStatementImport(models.TransientModel):
 
     # -- entry points -----------------------------------------------------------------
 
+    def _check_may_import(self):
+        """Bank statements are imported by accounting managers, as in stock Odoo
+        (and by the scheduled CodaBox feed, as the superuser): anyone else is
+        refused before a file is read or unpacked."""
+        require_group(self.env, MANAGER, self.env._("Importing bank statements"))
+
     def action_import(self):
         self.ensure_one()
+        self._check_may_import()
         if not self.attachment_ids:
             raise UserError(_("Choose the statement files to import."))
         files = [(a.name, a.raw) for a in self.attachment_ids]
@@ -111,6 +123,7 @@ class EinvoiceStatementImport(models.TransientModel):
         statements imported and their ids, lines, matched (by reference, account,
         amount), unmatched, duplicates skipped, unknown accounts, warnings. A big
         file (or `background=True`) is queued instead: `job_ids` name the jobs."""
+        self._check_may_import()
         files = [(filename, base64.b64decode(data))]
         options = {
             "strict": strict,
@@ -142,13 +155,20 @@ class EinvoiceStatementImport(models.TransientModel):
                     "journal_id": journal.id if journal else False,
                 }
             )
-            job.attachment_id = self.env["ir.attachment"].create(
-                {
-                    "name": name,
-                    "raw": raw,
-                    "res_model": job._name,
-                    "res_id": job.id,
-                }
+            # The file is the job's, and a job is the system's record: its sender
+            # queues it and reads it (the access file), only the import writes it.
+            # Attaching a file to a record takes the right to write that record.
+            job.sudo().attachment_id = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "raw": raw,
+                        "res_model": job._name,
+                        "res_id": job.id,
+                    }
+                )
             )
             jobs |= job
         self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_statement_import")._trigger()
@@ -157,6 +177,8 @@ class EinvoiceStatementImport(models.TransientModel):
     # -- import -----------------------------------------------------------------------
 
     def _import_files(self, files, strict=False, create_journals=False, journal=None):
+        # A queued file is imported in its sender's name: checked again then.
+        self._check_may_import()
         result = {
             "statement_ids": [],
             "lines": 0,
@@ -300,14 +322,19 @@ class EinvoiceStatementImport(models.TransientModel):
         return statements
 
     def _unpack(self, files):
+        """Each file, or each file of a zip archive, within the size limits of
+        `lib/archive.py`: a zip bomb is refused while it is read."""
         for name, raw in files:
-            if zipfile.is_zipfile(io.BytesIO(raw)):
-                with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                    for member in sorted(archive.namelist()):
-                        if not member.endswith("/"):
-                            yield f"{name}/{member}", archive.read(member)
-            else:
-                yield name, raw
+            try:
+                yield from archive.unpack(name, raw)
+            except archive.ArchiveError as error:
+                raise UserError(
+                    _(
+                        "%(file)s: %(error)s",
+                        file=error.name,
+                        error=self.env._(error.message, **error.params),
+                    )
+                ) from error
 
     def _journal_for(self, parsed, create_journals, journal=None):
         compact = parsed.account.replace(" ", "").upper()
@@ -318,13 +345,26 @@ class EinvoiceStatementImport(models.TransientModel):
                 ("bank_account_id", "!=", False),
             ]
         )
-        for candidate in candidates:
-            if candidate.bank_account_id.sanitized_acc_number == compact:
-                return candidate
-        if journal and not journal.bank_account_id:
-            return journal
-        if not create_journals:
-            return None
+        own = candidates.filtered(
+            lambda candidate: candidate.bank_account_id.sanitized_acc_number == compact
+        )[:1]
+        if journal and own != journal and not create_journals:
+            # A chosen journal takes the statements of its own account only: a
+            # file of another account is not booked on it.
+            raise UserError(
+                _(
+                    "The statement of account %(account)s is not for the journal "
+                    "%(journal)s (%(journal_account)s) chosen for this import: import "
+                    "it without choosing a journal, or with 'Create missing bank "
+                    "journals'.",
+                    account=parsed.account,
+                    journal=journal.display_name,
+                    journal_account=journal.bank_account_id.acc_number
+                    or _("no account"),
+                )
+            )
+        if own or not create_journals:
+            return own or None
         company = self.env.company
         partner_bank = self.env["res.partner.bank"].create(
             {"acc_number": parsed.account, "partner_id": company.partner_id.id}
@@ -480,11 +520,19 @@ class EinvoiceStatementImport(models.TransientModel):
                 found_list[index] = matcher.match(
                     Decimal(line["amount"]),
                     line["date"],
+                    keys[index],
                     partner_id=partners_by_account.get(
                         (line["account_number"] or "").replace(" ", "").upper()
                     ),
                     steps=("account", "amount"),
                 )
+        reasons = self._unmatched_reasons(
+            company,
+            [
+                line_keys if found is None and Decimal(line["amount"]) > 0 else []
+                for line, line_keys, found in zip(lines, keys, found_list, strict=True)
+            ],
+        )
         matched_ids = {i for found in found_list if found for i in found.invoice_ids}
         receivables = {}
         for move_line in (
@@ -500,11 +548,15 @@ class EinvoiceStatementImport(models.TransientModel):
         ):
             receivables.setdefault(move_line.move_id.id, []).append(move_line)
         decisions, planned = [], set()
-        for line, found in zip(lines, found_list, strict=True):
+        for line, found, reason in zip(lines, found_list, reasons, strict=True):
             amount = Decimal(line["amount"])
             if found is None:
                 decisions.append(
-                    _Decision({"einvoice_match": "unmatched"} if amount > 0 else {})
+                    _Decision(
+                        {"einvoice_match": "unmatched", "einvoice_match_reason": reason}
+                        if amount > 0
+                        else {}
+                    )
                 )
                 continue
             [invoice_id, *others] = found.invoice_ids
@@ -535,6 +587,59 @@ class EinvoiceStatementImport(models.TransientModel):
                     )
                 )
         return decisions
+
+    def _unmatched_reasons(self, company, keys_per_line):
+        """Why a payment quoting references (``keys_per_line``, empty for the
+        others) paid no invoice: the invoice it quotes is already paid, several
+        open invoices have the reference, or none has it (`lib/payment_matching`
+        never matches such a payment by account or amount)."""
+        wanted = {key for keys in keys_per_line for key in keys}
+        by_key = {}
+        if wanted:
+            moves = self.env["account.move"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    (
+                        "payment_reference",
+                        "in",
+                        [form for key in wanted for form in reference_forms(key)],
+                    ),
+                ]
+            )
+            for move in moves:
+                by_key.setdefault(reference_key(move.payment_reference), []).append(
+                    move
+                )
+        reasons = []
+        for keys in keys_per_line:
+            text = []
+            for key in keys:
+                moves = by_key.get(key, [])
+                still_open = [
+                    m for m in moves if m.payment_state in ("not_paid", "partial")
+                ]
+                if len(still_open) > 1:
+                    text.append(
+                        _(
+                            "Several open invoices have the reference %(reference)s.",
+                            reference=key,
+                        )
+                    )
+                elif moves and not still_open:
+                    text.append(
+                        _(
+                            "%(invoice)s, whose reference it quotes, is already paid.",
+                            invoice=", ".join(m.name for m in moves),
+                        )
+                    )
+                elif not moves:
+                    text.append(
+                        _("No invoice has the reference %(reference)s.", reference=key)
+                    )
+            reasons.append(" ".join(text) or False)
+        return reasons
 
     def _reconcile(self, lines, decisions, result):
         """The planned pairs in one reconciliation, then the lines that pay several

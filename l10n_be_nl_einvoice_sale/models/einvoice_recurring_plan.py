@@ -30,8 +30,13 @@ class EinvoiceRecurringPlan(models.Model):
 
         The plan's invoices are not linked to the order lines: a plan invoices
         periods, not the quantities ordered, so the order's invoicing status does
-        not change."""
+        not change.
+
+        For a user who may create recurring plans and read the order (a billing
+        user who sees it), asked first."""
+        self.check_access("create")
         order = self.env["sale.order"].browse(order_id)
+        order.check_access("read")
         if order.state != "sale":
             raise UserError(
                 _("%(order)s is not confirmed: only a confirmed sale order can "

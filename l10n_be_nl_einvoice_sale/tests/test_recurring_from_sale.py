@@ -7,8 +7,10 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.l10n_be_nl_einvoice.tests.common import role_users
 
 from .common import SaleOrderCase
 
@@ -18,7 +20,10 @@ class TestRecurringFromSale(SaleOrderCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.plans = cls.env["einvoice.recurring.plan"]
+        cls.users = role_users(cls.env, cls.company, prefix="sale_plan")
+        # Plans are made from orders by the billing team, as they click.
+        cls.billing = cls.users["billing"]
+        cls.plans = cls.env["einvoice.recurring.plan"].with_user(cls.billing)
 
     def test_a_confirmed_order_becomes_a_draft_plan_of_its_product_lines(self):
         order = self.order()
@@ -145,7 +150,7 @@ class TestRecurringFromSale(SaleOrderCase):
         self.assertEqual(order.invoice_status, "to invoice")
 
     def test_the_order_counts_its_plans_and_opens_them(self):
-        order = self.order()
+        order = self.order().with_user(self.billing)
         self.assertEqual(order.einvoice_recurring_plan_count, 0)
         with freeze_time(date(2027, 5, 2)):
             action = order.action_einvoice_make_recurring()
@@ -167,7 +172,44 @@ class TestRecurringFromSale(SaleOrderCase):
         self.assertEqual(
             self.plans.search(opened["domain"]), plan | other, "only this order's"
         )
-        self.assertEqual(self.order().einvoice_recurring_plan_count, 0)
+        self.assertEqual(
+            self.order().with_user(self.billing).einvoice_recurring_plan_count, 0
+        )
+
+    def test_make_recurring_is_refused_to_who_may_not_create_plans_or_see_the_order(
+        self,
+    ):
+        def user(login, groups):
+            return new_test_user(
+                self.env,
+                login=login,
+                groups=groups,
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            )
+
+        order = self.order(user_id=self.env.ref("base.user_admin").id)
+        refused = (
+            self.users["internal"],
+            # Reads every order, may not create recurring plans.
+            user("plan_salesperson", "sales_team.group_sale_salesman_all_leads"),
+            # May create plans, sees only their own orders.
+            user(
+                "plan_own_orders",
+                "sales_team.group_sale_salesman,account.group_account_invoice",
+            ),
+        )
+        for clicker in refused:
+            with self.subTest(clicker.login), self.assertRaises(AccessError):
+                order.with_user(clicker).action_einvoice_make_recurring()
+            with self.subTest(clicker.login), self.assertRaises(AccessError):
+                self.env["einvoice.recurring.plan"].with_user(
+                    clicker
+                ).create_from_sale_order(order.id)
+        self.assertFalse(self.plans.search([("sale_order_id", "=", order.id)]))
+        for clicker in (self.billing, self.users["manager"]):
+            action = order.with_user(clicker).action_einvoice_make_recurring()
+            self.assertEqual(self.plans.browse(action["res_id"]).sale_order_id, order)
 
     def test_an_integrator_starts_a_plan_from_an_order_by_its_id(self):
         """What an XML-RPC call does: the method on the model, the order's id and

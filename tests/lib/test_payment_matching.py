@@ -8,6 +8,7 @@ from l10n_be_nl_einvoice_lib.payment_matching import (
     Matcher,
     OpenInvoice,
     find_keys,
+    reference_forms,
     reference_key,
 )
 
@@ -79,3 +80,41 @@ def test_nothing_is_guessed_between_equal_candidates():
     assert matcher.match(Decimal("100.00"), date(2026, 11, 25)) is None
     far = Matcher([invoice(1, due=date(2026, 1, 1))])
     assert far.match(Decimal("100.00"), date(2026, 11, 25)) is None
+
+
+def test_a_quoted_reference_that_fits_no_open_invoice_is_never_matched_by_amount():
+    # The reference of an invoice already paid (not among the open ones) and one
+    # that no invoice has: another customer's invoice of the same amount and due
+    # date, or of the same customer's account, is not a guess to make.
+    matcher = Matcher([invoice(1, "090933755493", partner=7), invoice(2, partner=8)])
+    when = date(2026, 11, 25)
+    paid_elsewhere = "RF18539007547034"
+    assert matcher.match(Decimal("100.00"), when, [paid_elsewhere]) is None
+    assert (
+        matcher.match(Decimal("100.00"), when, [paid_elsewhere], partner_id=8) is None
+    )
+    # Without a reference the same movement may be matched (one invoice of that
+    # customer and amount).
+    assert matcher.match(Decimal("100.00"), when, [], partner_id=8).invoice_ids == (2,)
+
+
+def test_amount_alone_only_when_one_open_invoice_owes_it():
+    # Two invoices of the amount, one far from the payment's date: the near one is
+    # not taken, since the far one owes the same amount.
+    matcher = Matcher([invoice(1), invoice(2, due=date(2026, 1, 1))])
+    assert matcher.match(Decimal("100.00"), date(2026, 11, 25)) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "forms"),
+    [
+        (
+            "090933755493",
+            ["+++090/9337/55493+++", "***090/9337/55493***", "090933755493"],
+        ),
+        ("RF18539007547034", ["RF18539007547034", "RF18 5390 0754 7034"]),
+    ],
+)
+def test_the_stored_forms_of_a_reference(key, forms):
+    assert reference_forms(key) == forms
+    assert {reference_key(form) for form in forms} == {key}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from l10n_be_nl_einvoice_lib.ubl_totals import Mismatch, check_totals
+from l10n_be_nl_einvoice_lib.ubl_totals import Mismatch, br_co_17_holds, check_totals
 from l10n_be_nl_einvoice_lib.ubl_validate import UblValidationError, get_validator
 
 from conftest import REPO, SHARED
@@ -113,6 +113,71 @@ def test_the_totals_guard_checks_each_vat_breakdown():
     ).encode()
     rules = {m.rule for m in check_totals(broken)}
     assert rules & {"BR-S-08", "BR-CO-17"}
+
+
+def with_vat_adjusted(data, delta):
+    """Vat-category-S.xml with the 25 % breakdown's VAT changed by `delta`, and the
+    VAT total, the total with VAT and the amount due following it (so that only
+    BR-CO-17 can object)."""
+    text = data.decode()
+    for old, amount in (
+        ('<cbc:TaxAmount currencyID="EUR">1250<', "1250"),
+        ('<cbc:TaxAmount currencyID="EUR">1550.00<', "1550.00"),
+        ('<cbc:TaxInclusiveAmount currencyID="EUR">8550<', "8550"),
+        ('<cbc:PayableAmount currencyID="EUR">8550<', "8550"),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, old.replace(amount, str(Decimal(amount) + delta)))
+    return text.encode()
+
+
+@pytest.mark.parametrize(
+    ("delta", "valid"),
+    [
+        (Decimal("0.03"), True),
+        (Decimal("-0.99"), True),
+        (Decimal("0.99"), True),
+        (Decimal("1.00"), False),
+        (Decimal("-1.00"), False),
+        (Decimal("1.50"), False),
+    ],
+)
+def test_the_totals_guard_allows_the_vat_rounding_the_official_rule_allows(
+    validator, delta, valid
+):
+    # BR-CO-17 tolerates a breakdown's VAT that differs from taxable x rate by less
+    # than 1.00 (VAT rounded per line, or adjusted by the user); the guard must
+    # accept what the official rules accept, and refuse what they refuse.
+    data = with_vat_adjusted(example("peppol/Vat-category-S.xml"), delta)
+    report = validator.validate(data)
+    assert ("BR-CO-17" not in report.rule_ids()) is valid, report.fatal
+    assert report.valid is valid, report.fatal
+    found = check_totals(data)
+    assert [m.rule for m in found] == ([] if valid else ["BR-CO-17"])
+    if not valid:
+        assert str(found[0]) == (
+            f"[BR-CO-17] VAT S 25%: tax: computed 1250.00, document says {1250 + delta}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("taxable", "rate", "tax", "holds"),
+    [
+        ("100.00", "21", "21.00", True),
+        ("100.00", "21", "21.99", True),
+        ("100.00", "21", "22.00", False),
+        ("100.00", "21", "20.01", True),
+        ("100.00", "21", "20.00", False),
+        ("-100.00", "21", "-21.50", True),  # a credit note: the rule compares |amounts|
+        ("10.05", "6", "0.60", True),  # 0.603 rounds to 0.60
+        ("100.00", "0", "0.00", True),
+        ("100.00", "0", "0.49", True),  # at 0 %, the tax must round to 0
+        ("100.00", "0", "0.50", False),
+        ("100.00", "0.4", "0.00", True),  # a rate that rounds to 0 counts as 0 %
+    ],
+)
+def test_br_co_17_reads_as_the_official_schematron(taxable, rate, tax, holds):
+    assert br_co_17_holds(Decimal(taxable), Decimal(rate), Decimal(tax)) is holds
 
 
 def test_the_validator_runs_under_odoos_memory_limit_and_survives_a_crash(validator):
