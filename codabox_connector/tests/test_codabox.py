@@ -3,7 +3,7 @@
 bank statements in (each once, acknowledged after the import), sales invoices out
 (each once, checked first). Nothing here reaches the internet."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -530,7 +530,7 @@ class TestInvoicesOut(CodaboxCase):
             .move_ids.ids,
             [m.id for m in failed],
         )
-        wizard.date_from = today.replace(year=today.year - 1)
+        wizard.date_from = today.replace(month=1, day=1) - timedelta(days=1)
         with self.assertRaisesRegex(UserError, "current calendar year"):
             wizard.action_send()
 

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -11,6 +13,10 @@ from .common import NumberingCommon, role_users
 
 @tagged("post_install", "-at_install")
 class TestNumbering(NumberingCommon):
+    # The day the next number is shown for, in the year of the invoices made here.
+    TODAY = "2026-11-20"
+
+    @freeze_time(TODAY)
     def test_posting_takes_the_next_numbers_of_the_series(self):
         self.assertEqual(self.journal.einvoice_number_format, "yy")
         self.assertEqual(self.journal.einvoice_next_number[:5], "FA-26")
@@ -197,11 +203,13 @@ class TestNumbering(NumberingCommon):
             ("custom", "LEG/%(year)s/", 5, "year"),
         )
         self.assertEqual(legacy.mapped("einvoice_number"), [1, 2])
-        this_year = fields.Date.today().year
-        expected_next = (
-            "LEG/2026/00003" if this_year == 2026 else f"LEG/{this_year}/00001"
-        )
-        self.assertEqual(journal.einvoice_next_number, expected_next)
+        for today, expected_next in (
+            (self.TODAY, "LEG/2026/00003"),
+            ("2027-01-01", "LEG/2027/00001"),
+        ):
+            with freeze_time(today):
+                journal.invalidate_recordset(["einvoice_next_number"])
+                self.assertEqual(journal.einvoice_next_number, expected_next)
         third = self.invoice(day="2026-10-02", journal=journal)
         self.assertEqual(third.name, "LEG/2026/00003")
         legacy.button_draft()
@@ -267,11 +275,11 @@ class TestNumbering(NumberingCommon):
         self.assertEqual((move.name, self.invoice().name), ("FA-2600001", "FA-2600002"))
         self.assertEqual(move.einvoice_series_id.company_id, company)
 
+    @freeze_time(TODAY)
     def test_the_settings_show_the_next_number(self):
         self.invoice()
         form = Form(self.journal)
-        expected = "00002" if fields.Date.today().year == 2026 else "00001"
-        self.assertEqual(form.einvoice_next_number[-5:], expected)
+        self.assertEqual(form.einvoice_next_number, "FA-2600002")
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.einvoice_sale_journal_id, self.journal)
         self.assertEqual(settings.einvoice_next_number, form.einvoice_next_number)

@@ -1,9 +1,11 @@
 /** @odoo-module **/
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 
-// A bookkeeper opens the reminders screen and looks ahead to 31 December: the demo
-// customers, then more than a week late, get a friendly reminder; nothing is sent.
+// A bookkeeper opens the reminders screen and looks ahead three weeks and a half: the
+// demo customers, whose invoices are dated up to two days before the demo was made, are
+// then more than a week late and get a friendly reminder; nothing is sent.
 registry.category("web_tour.tours").add("l10n_be_nl_einvoice_reminders", {
     url: "/odoo",
     steps: () => [
@@ -25,7 +27,7 @@ registry.category("web_tour.tours").add("l10n_be_nl_einvoice_reminders", {
         },
         {
             trigger: ".modal .o_field_widget[name='date'] input",
-            run: "edit 12/31/2026",
+            run: `edit ${formatDate(luxon.DateTime.now().plus({ days: 24 }))}`,
         },
         {
             trigger: ".modal .o_field_widget[name='company_id'], .modal .modal-title",
