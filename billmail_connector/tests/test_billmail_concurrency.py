@@ -156,7 +156,10 @@ class TestTwoWorkersAtOnce(TransactionCase):
             for thread in threads:
                 thread.start()
             for thread in threads:
-                thread.join(timeout=120)
+                # Each worker renders its documents' PDFs: on a loaded machine
+                # that takes minutes, not seconds.
+                thread.join(timeout=600)
+        self.assertFalse([t for t in threads if t.is_alive()], "a worker is stuck")
         self.assertFalse(failures)
         return conflicts
 
