@@ -218,7 +218,7 @@ stop_postgres() {
 # rules stay shared. One run per date and checkout at a time.
 FAKE_ENV=()
 use_date() {
-    local when="$1" start lib browser real cand
+    local when="$1" start lib cand
     [[ "$when" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$ ]] \
         && start="$(date -d "$when" +%s 2>/dev/null)" \
         || die "a test date is YYYY-MM-DD or \"YYYY-MM-DD HH:MM:SS\" (local time), a real day; got: $when"
@@ -230,27 +230,19 @@ use_date() {
     [ -n "${lib:-}" ] || die "libfaketimeMT.so.1 not found (Debian package libfaketime)"
     export EINVOICE_RULES_DIR="${EINVOICE_RULES_DIR:-$LOCAL/rules}"
     LOCAL="$LOCAL/at-${when%% *}"
-    mkdir -p "$LOCAL/bin"
+    mkdir -p "$LOCAL"
     export EINVOICE_LOCAL="$LOCAL"
     # The cluster of that date, on a port nothing else uses.
     export PGHOST=127.0.0.1
     PGPORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     export PGPORT
-    # Python's timed waits (threading, queue: sem_clockwait) compare a deadline taken
-    # from the monotonic clock with the kernel's: that clock must not be shifted, or a
-    # 1-second wait lasts as long as the shift (libfaketime issue #390); time.sleep then
-    # needs setup/faketime/sitecustomize.py (issue #426). Chromium's timed waits go
-    # through calls libfaketime shifts back: Chromium hangs unless its monotonic clock
-    # is shifted as well (libfaketime 0.9.10). So the browser Odoo's tests start is
-    # found first on PATH as a wrapper that shifts both.
-    for browser in google-chrome chromium chromium-browser google-chrome-stable; do
-        real="$(command -v "$browser" 2>/dev/null)" && break
-    done
-    if [ -n "${real:-}" ]; then
-        printf '#!/bin/sh\n# Written by setup/common.sh use_date: see there.\nunset DONT_FAKE_MONOTONIC\nexec %q "$@"\n' \
-            "$real" >"$LOCAL/bin/$browser"
-        chmod +x "$LOCAL/bin/$browser"
-    fi
+    # Only the wall clock is shifted. Timed waits take their deadline from the
+    # monotonic clock: shifted too, Python's (sem_clockwait) would wait as long as the
+    # shift (libfaketime issue #390). And libfaketime 0.9.10 must leave the deadlines
+    # of pthread_cond_timedwait as they are (FAKETIME_FORCE_MONOTONIC_FIX=0): moved,
+    # they make Chromium hang and Python threads fight for the interpreter lock (two
+    # busy threads ran over 100 times slower). time.sleep needs
+    # setup/faketime/sitecustomize.py (issue #426).
     # The shift is taken from the real clock, also when this runs under a shifted one
     # (the suite's own test of this function, in a run at another date).
     local others
@@ -259,7 +251,7 @@ use_date() {
         "LD_PRELOAD=$lib${others:+:$others}"
         "FAKETIME=$(printf '%+d' $((start - $(env -u LD_PRELOAD date +%s))))"
         "DONT_FAKE_MONOTONIC=1"
-        "PATH=$LOCAL/bin:$PATH"
+        "FAKETIME_FORCE_MONOTONIC_FIX=0"
         "PYTHONPATH=$REPO/setup/faketime${PYTHONPATH:+:$PYTHONPATH}"
     )
     say "running at $(env "${FAKE_ENV[@]}" date '+%F %T %Z') (libfaketime; PostgreSQL of that date on port $PGPORT, in $LOCAL)"

@@ -132,11 +132,12 @@ def test_a_private_postgresql_cluster_is_started_and_stopped_when_none_answers()
 
 def test_at_another_date_the_database_python_and_the_browser_read_one_running_clock():
     # ./setup/test --date: the cluster of that date, and the processes started with
-    # FAKE_ENV, agree on the day; the clock runs, and a timed wait still lasts its time.
+    # FAKE_ENV, agree on the day; the clock runs, a timed wait and a sleep last their
+    # time, and two threads share the interpreter as they do on a real clock.
     local = Path(tempfile.mkdtemp(prefix="einvoice-at-"))
     local.chmod(0o755)
     probe = (
-        "import datetime, os, threading, time, psycopg2, subprocess\n"
+        "import datetime, os, re, threading, time, psycopg2\n"
         "c = psycopg2.connect(dbname='postgres', host='127.0.0.1',"
         " port=os.environ['PGPORT'])\n"
         "cr = c.cursor()\n"
@@ -145,17 +146,26 @@ def test_at_another_date_the_database_python_and_the_browser_read_one_running_cl
         "py_now = datetime.datetime.utcnow()\n"
         "started = time.monotonic()\n"
         "threading.Event().wait(0.3)\n"
+        "time.sleep(0.2)\n"
         "print('db', db_day, 'python', datetime.date.today())\n"
         "print('apart', abs((py_now - db_now).total_seconds()) < 60)\n"
         "print('waited', round(time.monotonic() - started, 1))\n"
         "print('ticks', datetime.datetime.utcnow() > py_now)\n"
+        "def work(n):\n"
+        "    for _ in range(n): re.sub(r'\\w+', lambda m: 'x', 'ab ' * 3000)\n"
+        "started = time.monotonic(); work(100); alone = time.monotonic() - started\n"
+        "threads = [threading.Thread(target=work, args=(50,)) for _ in range(2)]\n"
+        "started = time.monotonic()\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print('threads', time.monotonic() - started < 5 * alone + 1)\n"
     )
     page = "data:text/html,<script>document.write(new Date().toISOString())</script>"
     try:
         result = bash(
             'use_date "2028-02-29 10:00:00"; ensure_postgres;'
             ' env "${FAKE_ENV[@]}" "$VENV/bin/python" -c "$PROBE";'
-            ' browser=$(ls "$LOCAL"/bin/* | head -1);'
+            " for b in google-chrome chromium chromium-browser; do"
+            ' browser=$(command -v "$b") && break; done;'
             # As Odoo starts it: without the address-space limit of an Odoo process.
             " ulimit -S -v unlimited;"
             ' env "${FAKE_ENV[@]}" timeout 60 "$browser" --headless --no-sandbox'
@@ -169,7 +179,8 @@ def test_at_another_date_the_database_python_and_the_browser_read_one_running_cl
         out = result.stdout
         assert "db 2028-02-29 python 2028-02-29" in out, out
         assert "apart True" in out and "ticks True" in out, out
-        assert "waited 0.3" in out, out
+        assert "waited 0.5" in out, out
+        assert "threads True" in out, out
         assert "<body>2028-02-29T" in out, out
         assert (local / "at-2028-02-29" / "pgdata" / "PG_VERSION").is_file()
     finally:
