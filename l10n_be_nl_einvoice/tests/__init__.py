@@ -13,3 +13,4 @@ from . import test_dashboard
 from . import test_recurring_xmlrpc
 from . import test_statement_import_limits
 from . import test_date_boundaries
+from . import test_statement_import_checks
