@@ -123,7 +123,7 @@ class CodaboxSetAside(models.Model):
                 continue
             record.state = "imported"
             record.activity_feedback(["mail.mail_activity_data_todo"])
-            record.message_post(body=importer._summary_text(result))
+            record.message_post(body=result["summary"])
         return True
 
     def action_import_with_journal(self):

@@ -16,6 +16,8 @@ from . import account_edi_xml_ubl_bis3
 from . import account_edi_xml_ubl_be
 from . import account_move_send
 from . import account_bank_statement
+from . import einvoice_statement_matching
+from . import einvoice_statement_importer
 from . import einvoice_statement_import_job
 from . import einvoice_transmission
 from . import account_move_email

@@ -1,16 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
 import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import config
+
+from .access import MANAGER, require_group
 
 _logger = logging.getLogger(__name__)
 
+# A step that failed this many times in a row stops the import and tells the
+# sender; so does a step whose worker was stopped (a time limit, a restart) this
+# many times in a row.
+ATTEMPTS = 3
+CUT_OFF = 2
+
 
 class EinvoiceStatementImportJob(models.Model):
-    """A bank statement file imported in the background: big files never meet the
-    request time limit. The import cron takes the queued files one by one, each in
-    its own transaction, and tells the user who sent it when it is done."""
+    """A bank statement file imported in the background, in steps that each fit
+    Odoo's time limits: the first checks the whole file and creates its
+    statements (all or nothing), each next one imports some tens of lines. Each
+    step is committed with how far it got, so an import cut off by a time limit,
+    a crash or a restart goes on where it stopped, without a line twice or a line
+    missed. The sender is told the outcome, success or failure."""
 
     _name = "einvoice.statement.import.job"
     _description = "Bank statement import in the background"
@@ -30,6 +43,7 @@ class EinvoiceStatementImportJob(models.Model):
     state = fields.Selection(
         [
             ("queued", "Queued"),
+            ("importing", "Importing"),
             ("done", "Imported"),
             ("failed", "Failed"),
         ],
@@ -45,57 +59,173 @@ class EinvoiceStatementImportJob(models.Model):
     statement_ids = fields.Many2many(
         "account.bank.statement", string="Statements", readonly=True
     )
+    lines_total = fields.Integer(string="Lines", readonly=True)
+    lines_done = fields.Integer(string="Lines imported", readonly=True)
+    progress = fields.Json(readonly=True, copy=False)
+    attempts = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Failed tries of the current step; at 3 the import stops.",
+    )
 
-    def _run(self):
-        """Import this file as its sender would; the outcome stays on the job.
-        The import cron runs this as the superuser and writes the job; the file is
-        imported in the sender's name, so the statements are theirs and their right
-        to import is checked again (a sender who lost it gets a failed job)."""
+    # -- the import cron ------------------------------------------------------------
+
+    @api.model
+    def _cron_import(self):
+        """One step of the oldest file to import. The cron runner commits after
+        each call and calls again while files remain (progress API); a second
+        worker running this at the same time takes another file (rows locked,
+        SKIP LOCKED)."""
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM einvoice_statement_import_job "
+            "WHERE state IN ('queued', 'importing') "
+            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            self.browse(row[0])._step(cut_off=self._cut_off())
+        remaining = self.search_count([("state", "in", ("queued", "importing"))])
+        self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
+        if remaining:
+            # Called again at once by this go of the cron runner; after its tenth
+            # call, the trigger wakes a cron worker for the next go instead of
+            # leaving the rest for the worker's next poll (a minute or more).
+            self.env.ref(
+                "l10n_be_nl_einvoice.ir_cron_einvoice_statement_import"
+            )._trigger()
+
+    @api.model
+    def _cut_off(self):
+        """How many calls of this cron before this one were cut off in a row (a
+        worker stopped by a time limit or a restart): Odoo counts them on the
+        progress of the call (ir.cron.progress)."""
+        progress_id = self.env.context.get("ir_cron_progress_id")
+        if not progress_id:
+            return 0
+        # The cron runner's own bookkeeping, readable by the system only.
+        progress = self.env["ir.cron.progress"].sudo().browse(progress_id)
+        return max(progress.timed_out_counter - 1, 0)
+
+    def _step(self, cut_off=0):
+        """Check and plan the file (first step), and import its next lines. A step
+        that was cut off is tried again with half the time; one that failed
+        ATTEMPTS times, or was cut off CUT_OFF times, stops the import."""
         self.ensure_one()
-        wizard = (
-            self.env["einvoice.statement.import"]
+        if cut_off >= CUT_OFF:
+            # Odoo's cron runner gives up on the next cut-off without calling this.
+            self._stop(
+                _(
+                    "The import was stopped %(count)s times in a row at the same "
+                    "step, by a time limit or a restart of the server.",
+                    count=cut_off,
+                )
+            )
+            return
+        importer = (
+            self.env["einvoice.statement.importer"]
             .with_user(self.user_id)
             .with_company(self.company_id)
             .with_context(allowed_company_ids=self.company_id.ids)
         )
+        files = [(self.name, self.attachment_id.raw)]
+        journal = self.journal_id.with_user(self.user_id)
+        seconds = self._step_seconds() / 2**cut_off
         try:
             with self.env.cr.savepoint():
-                result = wizard._import_files(
-                    [(self.name, self.attachment_id.raw)],
-                    strict=self.strict,
-                    create_journals=self.create_journals,
-                    journal=self.journal_id.with_user(self.user_id),
+                plan = copy.deepcopy(self.progress)
+                if self.state == "queued":
+                    plan = importer._plan(
+                        files, self.strict, self.create_journals, journal
+                    )
+                finished = importer._import_lines(
+                    files, plan, self.strict, journal, seconds=seconds
                 )
         except UserError as error:
-            self.write({"state": "failed", "summary": str(error)})
-        else:
-            self.write(
-                {
-                    "state": "done",
-                    "summary": wizard._summary_text(result),
-                    "statement_ids": [(6, 0, result["statement_ids"])],
-                }
+            self._stop(str(error))
+            return
+        except Exception as error:
+            _logger.exception("bank statement file %s: step failed", self.id)
+            self.attempts += 1
+            if self.attempts >= ATTEMPTS:
+                self._stop(str(error))
+            return
+        self.write(
+            {
+                "state": "done" if finished else "importing",
+                "progress": plan,
+                "attempts": 0,
+                "statement_ids": [(6, 0, plan["result"]["statement_ids"])],
+                "lines_total": sum(e["total"] for e in plan["statements"]),
+                "lines_done": sum(e["done"] for e in plan["statements"]),
+            }
+        )
+        if finished:
+            self.summary = importer._summary_text(plan["result"])
+            self._tell_sender()
+
+    def _step_seconds(self):
+        """The time a background step may take before it stops at the end of its
+        lines: system parameter l10n_be_nl_einvoice.statement_step_seconds, else a
+        fortieth of the server's cron time limits (1.5 s with Odoo's defaults).
+        Odoo's cron runner calls a step up to ten times in one go and the whole go
+        must fit its limits (60 s of processor time and 120 s in all, by default):
+        half of them, with room for the last lines of each step, a loaded
+        machine and the other scheduled actions."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("l10n_be_nl_einvoice.statement_step_seconds")
+        )
+        if value:
+            return float(value)
+        real = config["limit_time_real_cron"]
+        if real is None or real < 0:
+            real = config["limit_time_real"]
+        limits = [
+            limit for limit in (config["limit_time_cpu"], real) if limit and limit > 0
+        ]
+        return min(limits) / 40 if limits else 10.0
+
+    def _stop(self, reason):
+        """The import failed: the sender is told why, and how far it got."""
+        text = [reason]
+        if self.state == "importing":
+            text.append(
+                _(
+                    "%(done)s of the file's %(total)s lines were imported before it "
+                    "stopped; Retry goes on from there.",
+                    done=self.lines_done,
+                    total=self.lines_total,
+                )
             )
+        else:
+            text.append(_("Nothing was imported."))
+        self.write({"state": "failed", "summary": "\n".join(text)})
+        self._tell_sender()
+
+    def _tell_sender(self):
         self.message_post(
             body=self.summary,
             partner_ids=self.user_id.partner_id.ids,
             subject=_("Bank statement import: %(file)s", file=self.name),
         )
 
-    @api.model
-    def _cron_import(self):
-        """Import the oldest queued file. The cron runner commits after each call
-        and calls again while files remain (progress API), so each file is its own
-        transaction; a second worker running this at the same time takes another
-        file (rows locked, SKIP LOCKED)."""
-        self.flush_model(["state"])
-        self.env.cr.execute(
-            "SELECT id FROM einvoice_statement_import_job WHERE state = 'queued' "
-            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-        )
-        row = self.env.cr.fetchone()
-        if row:
-            self.browse(row[0])._run()
-            _logger.info("bank statement file %s imported in the background", row[0])
-        remaining = self.search_count([("state", "=", "queued")])
-        self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
+    # -- buttons ----------------------------------------------------------------------
+
+    def action_retry(self):
+        """Import a failed file again, from where it stopped (accounting managers)."""
+        require_group(self.env, MANAGER, self.env._("Importing bank statements"))
+        self.check_access("read")
+        for job in self.filtered(lambda job: job.state == "failed"):
+            # A job is the system's record: its sender reads it, only the import
+            # writes it (the access file); retrying is the import's own step.
+            job.sudo().write(
+                {
+                    "state": "importing" if job.progress else "queued",
+                    "attempts": 0,
+                    "summary": False,
+                }
+            )
+        self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_statement_import")._trigger()
+        return True

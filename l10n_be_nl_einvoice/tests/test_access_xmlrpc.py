@@ -389,6 +389,22 @@ class TestReceivablesAccess(AccessCase):
             "billing", "einvoice.statement.import.job", "read", queued["job_ids"],
             ["state"],
         )  # fmt: skip
+        # A file that fails in the background, and its Retry.
+        broken = self.allowed(
+            "manager", model, "import_file", "broken.cod",
+            base64.b64encode(b"0" * 300 + b"\n" * 9).decode(), background=True,
+        )  # fmt: skip
+        self.env.ref(
+            "l10n_be_nl_einvoice.ir_cron_einvoice_statement_import"
+        ).method_direct_trigger()
+        job_model = "einvoice.statement.import.job"
+        for role in ("billing", "internal"):
+            self.refused(role, job_model, "action_retry", broken["job_ids"])
+        self.assertTrue(
+            self.allowed("manager", job_model, "action_retry", broken["job_ids"])
+        )
+        [job] = self.allowed("manager", job_model, "read", broken["job_ids"], ["state"])
+        self.assertEqual(job["state"], "queued")
 
 
 @tagged("post_install", "-at_install")

@@ -134,6 +134,34 @@ def test_stripped_trailing_blanks_crlf_and_empty_lines_read_the_same():
     assert [m.line for m in stripped.movements] == [3, 8]
 
 
+def test_a_record_that_lost_a_character_is_refused_unless_told_to_read_it():
+    lines = _statement()
+    # The second movement lost a digit of its amount (40.000 reads 4.000 shifted):
+    # its link code lands on position 127, which the specification leaves blank.
+    lines[6] = lines[6][:40] + lines[6][41:]
+    assert len(lines[6]) == 127
+    with pytest.raises(CodaError) as refused:
+        parse(_file(lines))
+    assert str(refused.value) == (
+        "line 7: the record is 127 characters long where 128 are expected, and "
+        "position 127, blank in a record 21, holds '0': a character is missing"
+    )
+    (statement,) = parse(_file(lines), strict=False).statements
+    assert statement.warnings[0].startswith("line 7: the record is 127 characters")
+
+
+def test_a_new_balance_or_a_trailer_that_lost_a_character_is_refused():
+    for index, kind in ((7, "8"), (8, "9")):
+        lines = _statement()
+        lines[index] = lines[index][:45] + lines[index][46:]
+        with pytest.raises(CodaError) as refused:
+            parse(_file(lines))
+        assert str(refused.value).startswith(
+            f"line {index + 1}: the record is 127 characters long"
+        ), refused.value
+        assert f"blank in a record {kind}" in str(refused.value)
+
+
 def test_a_free_communication_is_joined_over_its_three_records():
     lines = _statement()
     lines[2] = _movement(1, Decimal("-25.5"), "A" * 50 + "INV", next="1")

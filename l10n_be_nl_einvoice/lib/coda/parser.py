@@ -33,6 +33,7 @@ from .model import (
 )
 from .record_fields import ZERO, RecordFields
 from .records import (
+    BLANK_POSITIONS,
     RECORD_LENGTH,
     CodaError,
     Line,
@@ -138,6 +139,7 @@ class _Reader(RecordFields):
         self.codes: dict[str, TransactionCode] = {}
         self.numbers: dict[str, int] = {}
         self.lengths: dict[int, int] = {}  # line number -> length of a short line
+        self.pending: list[str] = []  # warnings of lines before their statement
 
     # -- what is wrong -------------------------------------------------------------
 
@@ -146,6 +148,33 @@ class _Reader(RecordFields):
         if self.strict:
             raise CodaError(message, line)
         self.statement.warnings.append(f"line {line}: {message}")
+
+    def short_record(self, number: int, record: str, kind: str, length: int):
+        """A record shorter than 128 characters, padded with blanks. Exporters that
+        strip trailing blanks write such records when the codes at the end of a
+        record are blank: harmless. A record that lost a character has its end
+        shifted one position to the left, so a code lands where the specification
+        has a blank (position 127 of every record that can be short): refused in
+        strict mode, else read padded and its statement says so."""
+        taken = [
+            position
+            for first, last in BLANK_POSITIONS[kind]
+            for position in range(first, min(last, length) + 1)
+            if record[position - 1] != " "
+        ]
+        if not taken:
+            return
+        message = (
+            f"the record is {length} characters long where {RECORD_LENGTH} are "
+            f"expected, and position {taken[0]}, blank in a record {kind}, holds "
+            f"{record[taken[0] - 1]!r}: a character is missing"
+        )
+        if self.strict:
+            raise CodaError(message, number)
+        if self.statement is None:
+            self.pending.append(f"line {number}: {message}")
+        else:
+            self.statement.warnings.append(f"line {number}: {message}")
 
     def run(self, text: str):  # noqa: C901 - one loop over thousands of records
         """Read the records of `text`.
@@ -194,6 +223,7 @@ class _Reader(RecordFields):
                 record, length, kind = line
                 if length < RECORD_LENGTH:
                     self.lengths[number] = length
+                    self.short_record(number, record, kind, length)
 
             if kind == "21":
                 # Whatever comes before, it announces no part 2 or 3 (next code)
@@ -443,6 +473,9 @@ class _Reader(RecordFields):
                 self.debit, self.credit = debit, credit
                 if kind == "0":
                     self.header(line)
+                    if self.pending:
+                        self.statement.warnings.extend(self.pending)
+                        self.pending.clear()
                     movement = total = seven = as_read = None
                     movements = self.statement.movements
                 elif kind == "1":

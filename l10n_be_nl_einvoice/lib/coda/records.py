@@ -40,6 +40,23 @@ NEEDED_LENGTH = {
     "9": 52,  # credit total
 }
 
+# The positions (1-based, inclusive) the specification leaves blank near the end of
+# each record that may be written short: a record that lost a character has a code
+# or a digit there.
+BLANK_POSITIONS = {
+    "0": (),
+    "1": (),
+    "21": ((127, 127),),
+    "22": ((110, 112), (127, 127)),
+    "23": ((127, 127),),
+    "31": ((127, 127),),
+    "32": ((116, 125), (127, 127)),
+    "33": ((101, 125), (127, 127)),
+    "4": ((113, 127),),
+    "8": ((64, 127),),
+    "9": ((53, 127),),
+}
+
 
 class CodaError(ValueError):
     """A CODA file that cannot be imported as it is; the message names the line."""
