@@ -3,12 +3,14 @@
 Input: one `Issued` per numbered document (also documents numbered before the legal
 numbering was installed). Output: per series and period, the first and last number,
 the count, and every anomaly: a missing number, a number used twice, a name that is not
-the one its number should have. Numbers given back by the legal deletion of the last
-invoice are not anomalies: they were re-used by the next invoice.
+the one its number should have, a date before the date of an earlier number. Numbers
+given back by the legal deletion of the last invoice are not anomalies: they were
+re-used by the next invoice.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Issued:
     name: str
     expected_name: str | None = None  # None when the series cannot tell
     starts_at_one: bool = True  # False for series from before the legal numbering
+    day: date | None = None  # the invoice date, when known
 
 
 @dataclass
@@ -50,6 +53,18 @@ def audit(issued):
         for number, names in sorted(seen.items()):
             if len(names) > 1:
                 report.anomalies.append(("duplicate", number, ", ".join(sorted(names))))
+        latest = None  # the document with the latest date so far, by number
+        for doc in sorted(docs, key=lambda doc: doc.number):
+            if doc.day is None:
+                continue
+            if latest is not None and doc.day < latest.day:
+                text = (
+                    f"{doc.name} ({doc.day.isoformat()}) after {latest.name} "
+                    f"({latest.day.isoformat()})"
+                )
+                report.anomalies.append(("date", doc.number, text))
+            elif latest is None or doc.day > latest.day:
+                latest = doc
         start = 1 if all(doc.starts_at_one for doc in docs) else numbers[0]
         missing = sorted(set(range(start, numbers[-1] + 1)) - set(seen))
         for first, last in _ranges(missing):

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from .einvoice_number_series import KINDS
 
@@ -76,9 +77,13 @@ class AccountMove(models.Model):
         claims = self.env["einvoice.number.claim"].sudo()
         for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
             version, kind, period = key
-            items = groups[key]
+            claims._lock(version, kind, period)
+            last, last_day = claims._last(version, kind, period)
+            items = self._einvoice_in_date_order(key, groups[key], last, last_day)
             moves = self.browse([move.id for move, _series, _day in items])
-            first = claims._claim(version, kind, period, moves)
+            first = claims._claim(
+                version, kind, period, moves, [day for *_i, day in items], last
+            )
             for offset, (move, series, day) in enumerate(items):
                 move.write(
                     {
@@ -89,6 +94,44 @@ class AccountMove(models.Model):
                         "einvoice_number": first + offset,
                     }
                 )
+
+    def _einvoice_in_date_order(self, key, items, last, last_day):
+        """Invoice dates follow the numbers of their series: an invoice dated
+        before the last numbered one of its series and period (`key`) is refused,
+        or takes that date, when its company says so (`einvoice_backdating`)."""
+        if not last_day:
+            return items
+        kept = []
+        for move, series, day in items:
+            backdating = move.company_id.einvoice_backdating
+            if day < last_day and backdating != "allow":
+                if backdating == "refuse":
+                    version, kind, period = key
+                    last_move = self.sudo().search(
+                        [
+                            ("einvoice_series_id", "=", version.id),
+                            ("einvoice_kind", "=", kind),
+                            ("einvoice_period", "=", period),
+                            ("einvoice_number", "=", last),
+                        ],
+                        limit=1,
+                    )
+                    raise UserError(
+                        _(
+                            "%(invoice)s cannot be dated %(date)s: the last invoice "
+                            "of its series, %(last)s, is dated %(last_date)s, and a "
+                            "series keeps its dates in number order. Date it "
+                            "%(last_date)s or later.",
+                            invoice=move.display_name,
+                            date=format_date(self.env, day),
+                            last=last_move.name or last,
+                            last_date=format_date(self.env, last_day),
+                        )
+                    )
+                move.invoice_date = last_day
+                day = last_day
+            kept.append((move, series, day))
+        return kept
 
     @api.depends("einvoice_number")
     def _compute_split_sequence(self):
@@ -101,6 +144,17 @@ class AccountMove(models.Model):
             move.sequence_prefix = series.prefix(move._einvoice_day())
             move.sequence_number = move.einvoice_number
         return result
+
+    def _compute_made_sequence_gap(self):
+        # Odoo looks for the previous number in this transaction's snapshot, which
+        # misses a number another worker committed meanwhile, and so flags invoices
+        # posted at the same time as gaps. A legal number is claimed right after
+        # the last one issued, under the series' lock, and only the last one can
+        # be given back: its series has no gap (the daily audit reports one made
+        # by hand in the database).
+        numbered = self.filtered(lambda m: m.einvoice_number and m.state == "posted")
+        numbered.made_sequence_gap = False
+        return super(AccountMove, self - numbered)._compute_made_sequence_gap()
 
     @api.constrains("invoice_date", "date")
     def _einvoice_check_period(self):
@@ -193,7 +247,9 @@ class AccountMove(models.Model):
         for key in sorted(groups, key=lambda k: (k[0].id, k[1], k[2])):
             moves = groups[key]
             # The moves must be the tail of the series: the numbers down from the
-            # last one issued, with no number after them held by anyone.
+            # last one issued, with no number after them held by anyone. The lock
+            # keeps postings of the series waiting until this deletion is over.
+            claims._lock(*key)
             last = claims._last_issued(*key, max(moves.mapped("einvoice_number")))
             wanted = list(range(last, last - len(moves), -1))
             not_last = moves.filtered(
@@ -253,4 +309,7 @@ class AccountMove(models.Model):
                 ]
             )
             claims.search([("move_id", "in", moves.ids)]).unlink()
+            claims._released().setdefault((key[0].id, key[1], key[2]), set()).update(
+                moves.mapped("einvoice_number")
+            )
             claims._invalidate_journals()

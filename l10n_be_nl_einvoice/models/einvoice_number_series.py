@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import zlib
 from datetime import date
 
 import psycopg2.errors
@@ -17,6 +18,8 @@ NUMBER_FORMATS = [
 ]
 RESETS = [("month", "Every month"), ("year", "Every year"), ("never", "Never")]
 KINDS = [("invoice", "Invoices"), ("refund", "Credit notes")]
+# The first key of the advisory locks of the numbering ("EINV").
+LOCK_SPACE = 0x45494E56
 
 
 class EinvoiceNumberSeries(models.Model):
@@ -215,13 +218,16 @@ class EinvoiceNumberSeries(models.Model):
 class EinvoiceNumberClaim(models.Model):
     """One row per number issued: (series, kind, period, number) is unique.
 
-    Odoo runs each request in a REPEATABLE READ transaction, where two transactions that
-    update one shared counter row make the second fail ("could not serialize access").
-    A unique index has no such problem: inserting a number that another transaction
-    holds waits for that transaction, then fails only if it committed. So a number is
-    taken by inserting its claim inside the posting transaction: a rollback removes the
-    claim and gives the number back, concurrent postings wait for each other and then
-    take the next free number, and deleting the last invoice removes its claim."""
+    Claiming a number and deleting the last invoice of a series and period take the
+    same transaction-long lock (a PostgreSQL advisory lock), so they happen one
+    transaction at a time, each seeing what the ones before it committed: a number is
+    taken inside the posting transaction (a rollback gives it back), the next posting
+    waits for it, and a deletion of the last invoice either sees a later number and
+    is refused, or goes first and its number is taken again by the next posting.
+    Odoo runs each request in a REPEATABLE READ transaction, whose snapshot may be
+    older than the lock: the last number is read on a connection of its own, whose
+    snapshot is taken under the lock, together with what this transaction itself
+    claimed or gave back."""
 
     _name = "einvoice.number.claim"
     _description = "Issued invoice number"
@@ -236,6 +242,7 @@ class EinvoiceNumberClaim(models.Model):
     kind = fields.Selection(KINDS, required=True)
     period = fields.Char(required=True, help="2026-11 (monthly), 2026 (yearly) or all")
     number = fields.Integer(required=True)
+    day = fields.Date(help="The invoice date of the document that has the number.")
     move_id = fields.Many2one("account.move", ondelete="cascade", index=True)
 
     _sql_constraints = [
@@ -249,16 +256,26 @@ class EinvoiceNumberClaim(models.Model):
 
     _INSERT = """
         INSERT INTO einvoice_number_claim
-               (series_id, company_id, journal_id, kind, period, number, move_id)
+               (series_id, company_id, journal_id, kind, period, number, move_id, day)
         SELECT %(series)s, %(company)s, %(journal)s, %(kind)s, %(period)s,
-               %(first)s + n - 1, (%(moves)s::int[])[n]
+               %(first)s + n - 1, (%(moves)s::int[])[n], (%(days)s::date[])[n]
           FROM generate_series(1, %(count)s) AS n
     """
 
-    def _insert(self, version, kind, period, first, move_ids, keep):
-        """Insert the claims first, first + 1, ... (one per move id; a single one
-        without a move for a probe) in a savepoint, and keep them or roll them back.
-        Return False, with nothing inserted, if one of the numbers is taken."""
+    def init(self):
+        # The invoice date of numbers claimed before the claims kept it.
+        self.env.cr.execute(
+            """UPDATE einvoice_number_claim c
+                  SET day = COALESCE(m.invoice_date, m.date)
+                 FROM account_move m
+                WHERE c.move_id = m.id AND c.day IS NULL"""
+        )
+
+    def _insert(self, version, kind, period, first, move_ids, keep, days=None):
+        """Insert the claims first, first + 1, ... (one per move id, dated `days`;
+        a single one without a move for a probe) in a savepoint, and keep them or
+        roll them back. Return False, with nothing inserted, if one of the numbers
+        is taken."""
         cr = self.env.cr
         params = {
             "series": version.id,
@@ -268,6 +285,7 @@ class EinvoiceNumberClaim(models.Model):
             "period": period,
             "first": first,
             "moves": list(move_ids) if move_ids else [None],
+            "days": list(days) if days else [None] * max(len(move_ids or ()), 1),
             "count": len(move_ids) if move_ids else 1,
         }
         cr.execute("SAVEPOINT einvoice_claim")
@@ -307,23 +325,62 @@ class EinvoiceNumberClaim(models.Model):
                 low = middle
         return high
 
+    def _lock(self, version, kind, period):
+        """Hold, until the end of the transaction, the lock of a series and period
+        that claiming and deleting numbers take (any key collision only makes two
+        series wait for each other)."""
+        key = zlib.crc32(f"{version.id}/{kind}/{period}".encode()) - 2**31
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
+
+    def _last(self, version, kind, period):
+        """(number, invoice date) of the last number issued, under the lock.
+
+        This transaction's snapshot may be older than the lock: it misses numbers
+        others committed since and still shows numbers others gave back since.
+        So the last number others committed is read on a connection of its own,
+        less the numbers this transaction gave back; a higher number this
+        transaction sees is its own claim, or one given back by another since,
+        which a probe tells apart (it is free)."""
+        query = """SELECT number, day FROM einvoice_number_claim
+                    WHERE series_id = %s AND kind = %s AND period = %s
+                      AND number >= %s
+                    ORDER BY number DESC LIMIT %s"""
+        released = self._released().get((version.id, kind, period), set())
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(query, (version.id, kind, period, 0, len(released) + 1))
+            committed = [row for row in fresh.fetchall() if row[0] not in released]
+        last = committed[0] if committed else (0, None)
+        self.env.cr.execute(query, (version.id, kind, period, last[0] + 1, 1))
+        seen = self.env.cr.fetchone()
+        if seen and not self._is_free(version, kind, period, last[0] + 1):
+            # This transaction claimed numbers after what others committed.
+            return seen
+        return last
+
+    def _released(self):
+        """{(series, kind, period): numbers} this transaction gave back."""
+        return self.env.cr.precommit.data.setdefault("einvoice.released", {})
+
     @api.model
-    def _claim(self, version, kind, period, moves):
-        """Claim consecutive numbers for `moves`, in their order; return the first."""
-        cr = self.env.cr
-        cr.execute(
-            """SELECT max(number) FROM einvoice_number_claim
-                WHERE series_id = %s AND kind = %s AND period = %s""",
-            (version.id, kind, period),
-        )
-        top = cr.fetchone()[0] or 0
-        while True:
-            first = self._first_free(version, kind, period, top)
-            if self._insert(version, kind, period, first, moves.ids, keep=True):
-                self.invalidate_model()
-                self._invalidate_journals()
-                return first
-            top = first  # numbers were taken in between: search again from there
+    def _claim(self, version, kind, period, moves, days=None, last=None):
+        """Claim consecutive numbers for `moves`, in their order; return the first.
+        `days`: their invoice dates, kept with the numbers; `last`: the last number
+        issued, when the caller read it under the lock (`_lock`, `_last`)."""
+        if last is None:
+            self._lock(version, kind, period)
+            last, _day = self._last(version, kind, period)
+        first = last + 1
+        if not self._insert(version, kind, period, first, moves.ids, True, days):
+            # A number taken without the lock (written by hand in the database):
+            # the first free one after the last.
+            first = self._first_free(version, kind, period, first)
+            self._insert(version, kind, period, first, moves.ids, True, days)
+        released = self._released().get((version.id, kind, period))
+        if released:
+            released -= set(range(first, first + len(moves)))
+        self.invalidate_model()
+        self._invalidate_journals()
+        return first
 
     @api.model
     def _last_issued(self, version, kind, period, number):

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import copy
 import logging
+import os
+import resource
+import time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -15,6 +18,9 @@ _logger = logging.getLogger(__name__)
 # many times in a row.
 ATTEMPTS = 3
 CUT_OFF = 2
+# When the current go of the cron runner in this worker started: pid -> (processor
+# time limit of the go, monotonic time). A worker sets a new limit for each go.
+_GOES = {}
 
 
 class EinvoiceStatementImportJob(models.Model):
@@ -72,17 +78,19 @@ class EinvoiceStatementImportJob(models.Model):
 
     @api.model
     def _cron_import(self):
-        """One step of the oldest file to import. The cron runner commits after
-        each call and calls again while files remain (progress API); a second
-        worker running this at the same time takes another file (rows locked,
-        SKIP LOCKED)."""
+        """One step of the oldest file to import, while the go of the cron runner
+        has time left. The cron runner commits after each call and calls again
+        while files remain (progress API); a second worker running this at the
+        same time takes another file (rows locked, SKIP LOCKED)."""
         self.flush_model(["state"])
-        self.env.cr.execute(
-            "SELECT id FROM einvoice_statement_import_job "
-            "WHERE state IN ('queued', 'importing') "
-            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-        )
-        row = self.env.cr.fetchone()
+        row = None
+        if self._time_left_in_go():
+            self.env.cr.execute(
+                "SELECT id FROM einvoice_statement_import_job "
+                "WHERE state IN ('queued', 'importing') "
+                "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            )
+            row = self.env.cr.fetchone()
         if row:
             self.browse(row[0])._step(cut_off=self._cut_off())
         remaining = self.search_count([("state", "in", ("queued", "importing"))])
@@ -94,6 +102,31 @@ class EinvoiceStatementImportJob(models.Model):
             self.env.ref(
                 "l10n_be_nl_einvoice.ir_cron_einvoice_statement_import"
             )._trigger()
+
+    @api.model
+    def _time_left_in_go(self):
+        """Whether this go of the cron runner has time left for a step. A cron
+        worker gives each go Odoo's limits (processor time, time in all); a step
+        starts only while more than half of both are left, so that a slow step on
+        a loaded machine never meets them: the go then ends and the trigger of
+        `_cron_import` starts the next one at once. Without limits (a server
+        without workers), always."""
+        soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if soft == resource.RLIM_INFINITY or not config["limit_time_cpu"]:
+            return True
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_left = soft - (usage.ru_utime + usage.ru_stime)
+        go = _GOES.get(os.getpid())
+        if not go or go[0] != soft:
+            go = _GOES[os.getpid()] = (soft, time.monotonic())
+        started = go[1]
+        real = config["limit_time_real_cron"]
+        if real is None or real < 0:
+            real = config["limit_time_real"]
+        real_left = real - (time.monotonic() - started) if real and real > 0 else None
+        return cpu_left > config["limit_time_cpu"] / 2 and (
+            real_left is None or real_left > real / 2
+        )
 
     @api.model
     def _cut_off(self):

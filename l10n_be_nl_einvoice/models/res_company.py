@@ -66,6 +66,20 @@ class ResCompany(models.Model):
         "court that keeps it, as the Companies Code asks on invoices, e.g. "
         "'RPR Gent, afdeling Gent' or 'RPM Bruxelles'.",
     )
+    einvoice_backdating = fields.Selection(
+        [
+            ("allow", "Post it (the numbering audit reports it)"),
+            ("refuse", "Refuse it"),
+            ("last_date", "Give it the date of the last invoice"),
+        ],
+        string="An invoice dated before the last one",
+        default="allow",
+        required=True,
+        help="Invoice dates should follow the numbers of their series. An invoice "
+        "dated before the last numbered invoice of its series can be posted (the "
+        "numbering audit reports the dates out of order), refused at posting with "
+        "the date it needs, or posted with that date.",
+    )
     einvoice_vies_check = fields.Boolean(
         string="Check VAT numbers in VIES",
         help="Look customers' VAT numbers up in the EU's VIES service when they are "

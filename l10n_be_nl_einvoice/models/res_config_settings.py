@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     einvoice_legal_register = fields.Char(
         related="company_id.einvoice_legal_register", readonly=False
     )
+    einvoice_backdating = fields.Selection(
+        related="company_id.einvoice_backdating", readonly=False
+    )
     einvoice_vies_check = fields.Boolean(
         related="company_id.einvoice_vies_check", readonly=False
     )

@@ -67,6 +67,26 @@ class TestNumbering(NumberingCommon):
         by_date = moves.sorted("invoice_date")
         self.assertEqual(by_date.mapped("einvoice_number"), [1, 2, 3, 4])
 
+    def test_a_series_keeps_its_invoice_dates_in_number_order(self):
+        self.journal.einvoice_number_format = "yymm"
+        self.env.company.einvoice_backdating = "refuse"
+        last = self.invoice(day="2026-11-20")
+        early = self.invoice(day="2026-11-10", post=False)
+        with self.assertRaisesRegex(UserError, "cannot be dated") as refused:
+            early.action_post()
+        self.assertIn(last.name, str(refused.exception))
+        self.assertIn("Date it", str(refused.exception))
+        self.assertEqual(early.state, "draft")
+        self.assertFalse(early.einvoice_number)
+        # The same day, and a later month's own series, are in order.
+        self.assertEqual(self.invoice(day="2026-11-20").name, "FA-2611002")
+        self.assertEqual(self.invoice(day="2026-12-01").name, "FA-2612001")
+        # A company may let such an invoice take the last invoice's date.
+        self.env.company.einvoice_backdating = "last_date"
+        early.action_post()
+        self.assertEqual(early.invoice_date, fields.Date.to_date("2026-11-20"))
+        self.assertEqual(early.name, "FA-2611003")
+
     def test_reset_to_draft_and_posting_again_keep_the_number(self):
         move = self.invoice()
         name = move.name

@@ -50,6 +50,24 @@ class TestNumberingAudit(NumberingCommon):
             [("2026", 1, 1, 1), ("2026", 1, 3, 3)],
         )
 
+    def test_dates_out_of_number_order_in_existing_data_are_reported(self):
+        # Posting keeps dates in order; data from before, or changed in the
+        # database, may not be.
+        first, second, third = (self.invoice(day="2026-11-20") for _i in range(3))
+        self.env.cr.execute(
+            "UPDATE account_move SET invoice_date = '2026-11-02' WHERE id = %s",
+            [second.id],
+        )
+        self.env.invalidate_all()
+        wizard = self._audit()
+        self.assertEqual(wizard.anomaly_count, 1)
+        self.assertIn(
+            f"Dated before an earlier number: {second.name} (2026-11-02) after "
+            f"{first.name} (2026-11-20)",
+            wizard.line_ids.anomalies,
+        )
+        self.assertTrue(third.einvoice_number)
+
     def test_numbers_changed_behind_its_back_are_reported(self):
         first, middle, last = (self.invoice() for _i in range(3))
         self.env.cr.execute(

@@ -8,10 +8,14 @@ Each connection commits as a worker would: that is what is tested."""
 import threading
 import time
 from collections import Counter
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from ..models.einvoice_number_log import EinvoiceNumberLog
+from ..models.einvoice_number_series import EinvoiceNumberClaim
 
 POSTERS = 4
 PER_POSTER = 8
@@ -188,3 +192,86 @@ class TestNumberingConcurrency(TransactionCase):
         self.assertEqual(deleted, [])
         self.assertIn("only the last invoice of a series", refused[0])
         self._check_series(reused=False)
+
+    def _race(self, to_delete, new):
+        """One connection deletes `to_delete`, the last invoice: it has found the
+        invoice is the last and waits up to a second, before giving its number
+        back, for another connection to post `new`."""
+        registry = self.env.registry
+        checked, claimed = threading.Event(), threading.Event()
+        errors = []
+        original_log, original_claim = (
+            EinvoiceNumberLog.create,
+            EinvoiceNumberClaim._claim,
+        )
+
+        def log_then_pause(model, vals_list):
+            checked.set()
+            claimed.wait(timeout=1)
+            return original_log(model, vals_list)
+
+        def claim_and_tell(model, *args, **kwargs):
+            first = original_claim(model, *args, **kwargs)
+            claimed.set()
+            return first
+
+        def on_own_connection(method, move_id):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                try:
+                    getattr(env["account.move"].browse(move_id), method)()
+                    cr.commit()
+                except Exception as error:  # noqa: BLE001 - reported by the test
+                    cr.rollback()
+                    errors.append(repr(error))
+
+        def delete():
+            try:
+                on_own_connection("unlink", to_delete)
+            finally:
+                checked.set()
+
+        def post():
+            checked.wait(timeout=30)
+            on_own_connection("action_post", new)
+
+        threads = [threading.Thread(target=delete), threading.Thread(target=post)]
+        with (
+            patch.object(EinvoiceNumberLog, "create", log_then_pause),
+            patch.object(EinvoiceNumberClaim, "_claim", claim_and_tell),
+        ):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        self.assertFalse(any(t.is_alive() for t in threads), "a connection hung")
+        return errors
+
+    def test_a_posting_never_takes_a_number_while_the_last_is_given_back(self):
+        """The deletion of the last invoice is about to give its number back when a
+        posting starts: the posting waits for the deletion and takes that number,
+        or the deletion would leave a gap for good. Several times, each with a new
+        last invoice."""
+        drafts = iter(self.draft_ids)
+        to_delete = self.to_delete_id
+        for trial in range(1, 5):
+            new = next(drafts)
+            self.assertEqual(self._race(to_delete, new), [], f"trial {trial}")
+            with self.env.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                numbers = sorted(
+                    env["account.move"]
+                    .search([("journal_id", "=", self.journal_id)])
+                    .filtered("einvoice_number")
+                    .mapped("einvoice_number")
+                )
+                self.assertEqual(numbers, list(range(1, len(numbers) + 1)))
+                posted = env["account.move"].browse(new)
+                self.assertEqual(
+                    posted.einvoice_number, 1, "the number given back is taken again"
+                )
+                self.assertFalse(posted.made_sequence_gap)
+                # The next trial deletes the invoice just posted, reset to draft.
+                posted.button_draft()
+                cr.commit()
+            to_delete = new

@@ -3,27 +3,13 @@
 import is refused with the file named, and nothing is imported."""
 
 import base64
-import io
-import zipfile
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..lib.archive import MIB
+from ..lib.archive_writer import zip_bomb
 from .common import DemoCompanyCase, role_users
-
-MIB = 1024 * 1024
-
-
-def zip_bomb(size):
-    buffer = io.BytesIO()
-    zeros = bytes(MIB)
-    with (
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped,
-        zipped.open("statement.cod", "w", force_zip64=True) as member,
-    ):
-        for _ in range(size // MIB):
-            member.write(zeros)
-    return buffer.getvalue()
 
 
 @tagged("post_install", "-at_install")

@@ -11,11 +11,13 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..lib.coda_writer import Payment, write
+from ..models import einvoice_statement_import_job
 from ..models.einvoice_statement_importer import EinvoiceStatementImporter
 from .common import role_users
 from .test_statement_import import IBAN, StatementImportCase
 
 DAY = date(2026, 11, 20)
+JOB_LOGGER = "odoo.addons.l10n_be_nl_einvoice.models.einvoice_statement_import_job"
 
 
 @tagged("post_install", "-at_install")
@@ -43,15 +45,21 @@ class TestImportInSteps(StatementImportCase):
         job.with_context(**cron.env.context)._cron_import()
         job.invalidate_recordset()
 
+    def paying(self, prices):
+        """Open invoices of `prices`, and a payment of each quoting its reference."""
+        invoices = [self.invoice(price) for price in prices]
+        payments = [
+            Payment(Decimal(str(price)), DAY, ogm=self.ogm(invoice))
+            for price, invoice in zip(prices, invoices, strict=True)
+        ]
+        return invoices, payments
+
     def lines_of(self, job):
         return job.statement_ids.line_ids.sorted(lambda line: (line.sequence, line.id))
 
     def test_each_step_imports_some_lines_and_the_whole_file_is_imported_once(self):
-        invoices = [self.invoice(100 + i) for i in range(5)]
-        payments = [
-            Payment(Decimal(str(100 + i)), DAY, ogm=self.ogm(invoice))
-            for i, invoice in enumerate(invoices)
-        ] + [Payment(Decimal("-12.34"), DAY, text="Huur")]
+        invoices, payments = self.paying(range(100, 105))
+        payments.append(Payment(Decimal("-12.34"), DAY, text="Huur"))
         job = self.queue(write(IBAN, payments))
         seen = []
         for _call in range(10):
@@ -101,11 +109,7 @@ class TestImportInSteps(StatementImportCase):
         self.assertIn(quoted.payment_state, ("paid", "in_payment"))
 
     def test_a_failed_step_is_undone_and_tried_again_without_a_line_twice(self):
-        invoices = [self.invoice(60 + i) for i in range(4)]
-        payments = [
-            Payment(Decimal(str(60 + i)), DAY, ogm=self.ogm(invoice))
-            for i, invoice in enumerate(invoices)
-        ]
+        _invoices, payments = self.paying(range(60, 64))
         job = self.queue(write(IBAN, payments))
         self.step(job)
         self.assertEqual((job.state, job.lines_done), ("importing", 2))
@@ -117,8 +121,11 @@ class TestImportInSteps(StatementImportCase):
             calls.append(len(lines))
             raise ConnectionError("database connection lost")
 
-        with patch.object(
-            EinvoiceStatementImporter, "_create_lines", crash_after_creating
+        with (
+            patch.object(
+                EinvoiceStatementImporter, "_create_lines", crash_after_creating
+            ),
+            self.assertLogs(JOB_LOGGER, "ERROR"),
         ):
             self.step(job)
         self.assertEqual(calls, [2], "the step created its lines, then failed")
@@ -129,18 +136,17 @@ class TestImportInSteps(StatementImportCase):
         self.assertEqual([line.amount for line in self.lines_of(job)], [60, 61, 62, 63])
 
     def test_a_step_that_keeps_failing_stops_the_import_and_retry_goes_on(self):
-        invoices = [self.invoice(70 + i) for i in range(4)]
-        payments = [
-            Payment(Decimal(str(70 + i)), DAY, ogm=self.ogm(invoice))
-            for i, invoice in enumerate(invoices)
-        ]
+        _invoices, payments = self.paying(range(70, 74))
         job = self.queue(write(IBAN, payments))
         self.step(job)
 
         def crash(*_args):
             raise ConnectionError("database connection lost")
 
-        with patch.object(EinvoiceStatementImporter, "_create_lines", crash):
+        with (
+            patch.object(EinvoiceStatementImporter, "_create_lines", crash),
+            self.assertLogs(JOB_LOGGER, "ERROR"),
+        ):
             for _call in range(3):
                 self.step(job)
         self.assertEqual(job.state, "failed")
@@ -160,11 +166,7 @@ class TestImportInSteps(StatementImportCase):
         self.assertEqual([line.amount for line in self.lines_of(job)], [70, 71, 72, 73])
 
     def test_steps_cut_off_by_a_time_limit_are_retried_then_the_import_stops(self):
-        invoices = [self.invoice(80 + i) for i in range(4)]
-        payments = [
-            Payment(Decimal(str(80 + i)), DAY, ogm=self.ogm(invoice))
-            for i, invoice in enumerate(invoices)
-        ]
+        _invoices, payments = self.paying(range(80, 84))
         job = self.queue(write(IBAN, payments))
         self.step(job)
         # Odoo counts the calls its cron runner had to stop (the worker killed at
@@ -201,3 +203,33 @@ class TestImportInSteps(StatementImportCase):
             self.env["account.bank.statement"].search([("reference", "=", "big.cod")])
         )
         self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_a_step_waits_for_the_next_go_when_half_the_limits_are_spent(self):
+        """On a server with workers, each go of the cron runner has Odoo's limits
+        (60 s of processor time, 120 s in all, by default); a step starts only
+        while more than half of both are left."""
+        _invoices, payments = self.paying(range(90, 94))
+        job = self.queue(write(IBAN, payments))
+        module = einvoice_statement_import_job
+        used = {"cpu": 0.0}
+
+        class Usage:
+            @property
+            def ru_utime(self):
+                return used["cpu"]
+
+            ru_stime = 0.0
+
+        with (
+            patch.object(module.resource, "getrlimit", return_value=(1060, -1)),
+            patch.object(module.resource, "getrusage", return_value=Usage()),
+            patch.dict(module.config.options, {"limit_time_cpu": 60}),
+        ):
+            used["cpu"] = 1000.0  # 60 s left: a step
+            self.step(job)
+            self.assertEqual(job.lines_done, 2)
+            used["cpu"] = 1040.0  # 20 s left: the next go
+            self.step(job)
+            self.assertEqual(job.lines_done, 2)
+        self.step(job)
+        self.assertEqual((job.state, job.lines_done), ("done", 4))

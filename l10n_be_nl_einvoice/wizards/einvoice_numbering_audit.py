@@ -92,6 +92,7 @@ class EinvoiceNumberingAudit(models.TransientModel):
                     move.einvoice_number,
                     move.name,
                     series.render(day, move.einvoice_number),
+                    day=move.invoice_date,
                 )
             )
         # Documents numbered by Odoo before the legal numbering: Odoo's own split of
@@ -288,4 +289,5 @@ class EinvoiceNumberingAuditLine(models.TransientModel):
             ("gap", _("Missing number(s):")),
             ("duplicate", _("Number used twice:")),
             ("name", _("Wrong name:")),
+            ("date", _("Dated before an earlier number:")),
         ]

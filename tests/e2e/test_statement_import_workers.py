@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
-import pytest
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
@@ -57,25 +56,6 @@ def _sql(query, params=(), dbname="postgres"):
             return cr.fetchall() if cr.description else []
     finally:
         connection.close()
-
-
-@pytest.fixture(scope="module")
-def database():
-    name = f"{odoo.tools.config['db_name']}_workers"
-    subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "setup" / "odoo_env.py"),
-            "test-db",
-            "--name",
-            name,
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    yield name
-    odoo.sql_db.close_db(name)
-    _sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _prepare(db, out):
@@ -245,12 +225,23 @@ def _parent(proc):
         return None
 
 
-def test_a_big_file_finishes_in_steps_under_the_default_limits(database, tmp_path):
-    out = tmp_path / "prepared.json"
+def scenario():
+    """The whole run, on a copy of the test template: what the test checks. Run in
+    a thread beside the rest of the suite (conftest.py): it mostly waits for the
+    server."""
+    database = f"{odoo.tools.config['db_name']}_workers"
+    subprocess.run(
+        [sys.executable, str(REPO / "setup" / "odoo_env.py"), "test-db"]
+        + ["--name", database],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    out = LOCAL / f"{database}-prepared.json"
     subprocess.run([sys.executable, __file__, database, str(out)], check=True)
     prepared = json.loads(out.read_text())
     login, company_id = prepared["login"], prepared["company_id"]
     server = Server(database)
+    seen = {"prepared": prepared, "log": server.log}
     try:
         common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
         uid = common.authenticate(database, login, login, {})
@@ -287,58 +278,71 @@ def test_a_big_file_finishes_in_steps_under_the_default_limits(database, tmp_pat
             if not killed and MOVEMENTS // 4 < job["lines_done"] < MOVEMENTS // 2:
                 killed = server.kill_cron_worker()
             time.sleep(1)
-        took = time.monotonic() - started
-        assert job.get("state") == "done", (job, server.log)
-        assert killed, "the cron worker was not caught importing"
-        assert (job["lines_done"], job["lines_total"]) == (MOVEMENTS, MOVEMENTS)
-        # Every line once, in the file's order, though a step was cut off.
-        lines = call(
+        seen.update(job=job, killed=killed, took=time.monotonic() - started)
+        seen["lines"] = call(
             "account.bank.statement.line",
             "search_read",
-            [("statement_id", "in", job["statement_ids"])],
+            [("statement_id", "in", job.get("statement_ids") or [])],
             ["amount"],
             order="id",
         )
-        assert [Decimal(str(line["amount"])) for line in lines] == [
-            Decimal(amount) for amount in prepared["amounts"]
-        ]
-        invoices = call(
+        seen["invoices"] = call(
             "account.move", "read", prepared["invoice_ids"], ["payment_state"]
         )
-        assert {i["payment_state"] for i in invoices} <= {"paid", "in_payment"}
-        [statement] = call(
-            "account.bank.statement", "read", job["statement_ids"], ["is_complete"]
+        seen["statements"] = call(
+            "account.bank.statement",
+            "read",
+            job.get("statement_ids") or [],
+            ["is_complete"],
         )
-        assert statement["is_complete"]
-        # The sender is told.
         [me] = call("res.users", "read", [uid], ["partner_id"])
-        told = call(
+        seen["partner_id"] = me["partner_id"][0]
+        seen["told"] = call(
             "mail.message",
             "search_read",
             [("model", "=", "einvoice.statement.import.job"), ("res_id", "=", job_id)],
             ["partner_ids"],
         )
-        assert any(me["partner_id"][0] in message["partner_ids"] for message in told)
     finally:
         server.stop()
-    log = server.log.read_text(errors="replace")
+        odoo.sql_db.close_db(database)
+        _sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return seen
 
+
+def test_a_big_file_finishes_in_steps_under_the_default_limits(statement_workers_run):
+    seen = statement_workers_run()
+    job, log = seen["job"], seen["log"]
+    assert job.get("state") == "done", (job, log)
+    assert seen["killed"], "the cron worker was not caught importing"
+    assert (job["lines_done"], job["lines_total"]) == (MOVEMENTS, MOVEMENTS)
+    # Every line once, in the file's order, though a step was cut off.
+    assert [Decimal(str(line["amount"])) for line in seen["lines"]] == [
+        Decimal(amount) for amount in seen["prepared"]["amounts"]
+    ]
+    assert {i["payment_state"] for i in seen["invoices"]} <= {"paid", "in_payment"}
+    assert [s["is_complete"] for s in seen["statements"]] == [True]
+    # The sender is told.
+    assert any(seen["partner_id"] in m["partner_ids"] for m in seen["told"])
     # Each call of the import cron, as the cron runner logged it.
+    text = log.read_text(errors="replace")
     calls = [
         float(seconds)
         for seconds in re.findall(
             r"Job 'E-invoicing: import queued bank statement files' \(\d+\) done in "
             r"([0-9.]+)s",
-            log,
+            text,
         )
     ]
-    assert "timeout after" not in log and "CPU time limit" not in log, server.log
+    assert "timeout after" not in text and "CPU time limit" not in text, log
     print(
-        f"\n{MOVEMENTS} movements in {took:.0f} s on a server with workers and the "
-        f"default limits: {len(calls)} steps, the longest {max(calls):.1f} s; the "
-        f"cron worker killed once (pid {', '.join(map(str, killed))})"
+        f"\n{MOVEMENTS} movements in {seen['took']:.0f} s on a server with workers "
+        f"and the default limits: {len(calls)} steps, the longest {max(calls):.1f} "
+        f"s; the cron worker killed once (pid {', '.join(map(str, seen['killed']))})"
     )
-    assert max(calls) < 30
+    # A step starts only while more than half of the go's limits are left: one
+    # shorter than that half never meets them, even on a loaded machine.
+    assert max(calls) < 60
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from l10n_be_nl_einvoice_lib import archive
 from l10n_be_nl_einvoice_lib.archive import MIB, ArchiveError, Limits
+from l10n_be_nl_einvoice_lib.archive_writer import zip_bomb
 
 CODA = b"0000001012612345" + b" " * 112 + b"\n"
 
@@ -18,20 +19,6 @@ def make_zip(members, method=zipfile.ZIP_DEFLATED):
     with zipfile.ZipFile(buffer, "w", method) as zipped:
         for name, content in members:
             zipped.writestr(name, content)
-    return buffer.getvalue()
-
-
-def zip_bomb(size):
-    """One member of `size` zero bytes, written in pieces: a few hundred kilobytes
-    on disk per 300 MiB unpacked, as the one that crashed the import."""
-    buffer = io.BytesIO()
-    zeros = bytes(MIB)
-    with (
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped,
-        zipped.open("statement.cod", "w", force_zip64=True) as member,
-    ):
-        for _ in range(size // MIB):
-            member.write(zeros)
     return buffer.getvalue()
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from l10n_be_nl_einvoice_lib.numbering_audit import Issued, audit
 
 
@@ -42,4 +44,25 @@ def test_each_series_and_period_is_reported_apart():
         ("J / FA-26", "2026-11"),
         ("J / FA-26", "2026-12"),
         ("K", "2026"),
+    ]
+
+
+def test_an_invoice_dated_before_an_earlier_number_is_reported():
+    days = ["2026-11-03", "2026-11-20", "2026-11-10", "2026-11-20", "2026-11-21"]
+    [report] = audit(
+        [
+            Issued(
+                "J / FA-26",
+                "2026",
+                n,
+                f"FA-26{n:05d}",
+                None,
+                True,
+                date(*map(int, d.split("-"))),
+            )
+            for n, d in enumerate(days, start=1)
+        ]
+    )
+    assert report.anomalies == [
+        ("date", 3, "FA-2600003 (2026-11-10) after FA-2600002 (2026-11-20)")
     ]
