@@ -23,6 +23,10 @@ PARTS = [
 ]
 
 ADVICE = {
+    "XML-DTD": _lt(
+        "The document has a document type declaration (<!DOCTYPE ...>), which an "
+        "e-invoice must not have: remove it."
+    ),
     "PEPPOL-EN16931-R010": _lt(
         "Give the customer a Peppol address (EAS and endpoint) on its contact, "
         "Accounting tab."

@@ -2,7 +2,7 @@
 
 Layers, as a receiver's access point or accounting software applies them:
 
-* ``xsd``     OASIS UBL 2.1 schema;
+* ``xsd``     OASIS UBL 2.1 schema (and no document type declaration: XML-DTD);
 * ``en16931`` CEN EN 16931 business rules (BR-*, BR-CO-*, BR-S-*, ...);
 * ``peppol``  Peppol BIS Billing 3.0 rules (PEPPOL-EN16931-*, PEPPOL-COMMON-*);
 * ``nlcius``  SI-UBL 2.0 / NLCIUS (embeds EN 16931, adds BR-NL-*);
@@ -19,6 +19,7 @@ import select
 import subprocess
 import sys
 import threading
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,15 @@ PROFILE_LAYERS = {
 
 class UblValidationError(ValueError):
     """The document cannot be checked at all (not XML, not UBL, rules missing)."""
+
+
+# A UBL document has no document type declaration: its entities could read local files
+# or the network, or grow a few bytes into gigabytes, and the schema cannot validate a
+# tree in which they stay unexpanded. Such a document is invalid, its DTD never read.
+DTD_FAILURE = (
+    "The document has a document type declaration (<!DOCTYPE ...>), which a UBL "
+    "e-invoice must not have; its entities are not read. Remove the declaration."
+)
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,8 @@ class Validator:
                 f"the root element {etree.QName(root).localname} is not a UBL Invoice "
                 "or CreditNote"
             )
+        if root.getroottree().docinfo.doctype:
+            return [RuleFailure("xsd", "XML-DTD", "fatal", DTD_FAILURE)]
         schema = self._schema(namespace)
         if schema.validate(root):
             return []
@@ -159,14 +171,21 @@ class Validator:
 
     def check_rules(self, layers, xml_text):
         """Run the Schematron `layers` on one document, parsed once for all of them."""
+        from saxonche import PySaxonApiError
+
         failures = []
         with self._lock:
             stylesheets = [(layer, self._stylesheet(layer)) for layer in layers]
-            node = self._saxon[0].parse_xml(xml_text=xml_text)
-            outputs = [
-                (layer, s.transform_to_string(xdm_node=node))
-                for layer, s in stylesheets
-            ]
+            try:
+                node = self._saxon[0].parse_xml(xml_text=xml_text)
+                outputs = [
+                    (layer, s.transform_to_string(xdm_node=node))
+                    for layer, s in stylesheets
+                ]
+            except PySaxonApiError as error:
+                raise UblValidationError(
+                    f"the rules could not run on the document: {error}"
+                ) from error
         for layer, output in outputs:
             failures += self._failures(layer, output)
         return failures
@@ -289,14 +308,22 @@ def _answer(validator, request):
         report = validator.validate(
             base64.b64decode(request["xml"]), request["profile"]
         )
-    except (UblValidationError, ValueError, KeyError) as error:
+    except (UblValidationError, ValueError, KeyError, TypeError) as error:
         return {"error": str(error)}
+    except Exception as error:  # noqa: BLE001 - answered, the helper stays up
+        # The helper's boundary: a document that fails in a way not foreseen is
+        # answered with the error, and the helper stays up for the next one.
+        traceback.print_exc(file=sys.stderr)
+        return {"error": f"the document could not be checked: {error!r}"}
     return {"profile": report.profile, "failures": [asdict(f) for f in report.failures]}
 
 
 def serve(rules_dir, stdin, stdout):
     """The helper's loop: one JSON request per line in, one JSON answer per line out;
-    a request ``{"batch": [...]}`` is answered with ``{"reports": [...]}``."""
+    a request ``{"batch": [...]}`` is answered with ``{"reports": [...]}``. Every
+    request gets an answer and the helper stays up for the next one: a document that
+    fails in a way not foreseen is answered with the error, not by a stopped helper
+    (whose restart costs Saxon's start and its compiled rules)."""
     validator = Validator(rules_dir)
     for line in stdin:
         try:

@@ -7,6 +7,15 @@ alone cannot tell a Belgian co-contractor sale from an intra-EU service or an ex
 each is a 0 % tax. The VAT return grid the tax reports to can, so the kind of a tax is
 taken from its grid (Belgian VAT return: 00, 44, 45, 46, 47; Dutch: 1e, 3a, 3b, 3c) and
 can be set by hand on the tax.
+
+Zero-rated is not exempt. A supply at the 0 % rate (in Belgium e.g. daily and weekly
+newspapers) is taxed, at a nil rate, and keeps the right to deduct: EN 16931 category
+Z, with no exemption reason (BR-Z-10). An exemption (Belgian VAT Code art. 44, Dutch
+art. 11 Wet OB) is E, with its legal mention. Belgian grid 00 holds (among other
+operations under a special regime) the supplies at the 0 % rate, and the Belgian
+chart's 0 % taxes report there: a 0 % tax of grid 00 is taken as zero-rated. A tax
+for sales exempt under art. 44 is set to *Exempt* by hand, with its VATEX code where
+one applies.
 """
 
 from dataclasses import dataclass
@@ -127,7 +136,7 @@ UBLBE_FINANCIAL_DISCOUNT = "FD"
 # VAT return grid (tax tag without its sign) -> kind, for 0 % taxes.
 _GRID_KINDS = {
     "BE": {
-        "00": "exempt",
+        "00": "zero",
         "44": "intra_eu_services",
         "45": "reverse_charge",
         "46L": "intra_eu_goods",

@@ -71,6 +71,7 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         # [BT-6] TaxCurrencyCode and [BT-111] a TaxTotal without breakdown (BR-53).
         vals = super()._export_invoice_vals(invoice)
         vals = self._einvoice_credit_note_reference(invoice, vals)
+        self._einvoice_rounded_vat(invoice, vals)
         self._einvoice_cash_rounding(invoice, vals)
         company_currency = invoice.company_id.currency_id
         if invoice.currency_id != company_currency:
@@ -89,12 +90,74 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
             )
         return vals
 
+    def _einvoice_booked_amount(self, line):
+        """The line's amount without VAT as booked (its journal item, in the
+        invoice's currency), when it differs from Odoo's line subtotal; else None.
+
+        They differ when prices include VAT and VAT is rounded globally: Odoo books
+        the document's VAT rounded once, and spreads the cents that this rounding
+        moves over the lines' booked amounts (account.tax,
+        _round_base_lines_tax_details), so that the lines add up to the untaxed
+        total; each line's subtotal is rounded on its own, and the subtotals can
+        miss that total by some cents (792.33 against 792.32)."""
+        booked = line.move_id.direction_sign * line.amount_currency
+        if line.currency_id.compare_amounts(booked, line.price_subtotal) == 0:
+            return None
+        return booked
+
+    def _einvoice_gross_amount(self, line, net):
+        """The line amount before its discount, of a line amount after it."""
+        if line.discount == 100.0:
+            return 0.0
+        return net / (1.0 - (line.discount or 0.0) / 100.0)
+
+    def _get_invoice_line_vals(self, line, line_id, taxes_vals):
+        # EXTENDS account_edi_ubl_cii. [BT-131] A line's net amount is its amount as
+        # booked, not its subtotal rounded alone: the lines then add up to the
+        # booked total without VAT (BR-CO-10, BR-CO-13) and each VAT rate's taxable
+        # amount to its lines (BR-S-08), where Odoo's lines miss them by some cents
+        # when prices include VAT and VAT is rounded globally. The invoice is legal
+        # and its books right; the e-invoice states the books' figures, line by
+        # line, rather than an allowance or a charge that no one granted: the
+        # receiver books what the seller booked. The unit price and the line's
+        # discount follow the booked amount (PEPPOL-EN16931-R120); the figures on
+        # the PDF differ from it by the spread cents, the totals not at all.
+        vals = super()._get_invoice_line_vals(line, line_id, taxes_vals)
+        booked = self._einvoice_booked_amount(line)
+        if booked is not None:
+            vals["line_extension_amount"] += booked - line.price_subtotal
+        return vals
+
+    def _get_invoice_line_allowance_vals_list(self, line, tax_values_list=None):
+        # EXTENDS account_edi_ubl_cii: the discount of a line as booked
+        # (_get_invoice_line_vals).
+        vals_list = super()._get_invoice_line_allowance_vals_list(
+            line, tax_values_list=tax_values_list
+        )
+        booked = self._einvoice_booked_amount(line)
+        if booked is not None and line.discount:
+            gross = line.currency_id.round(self._einvoice_gross_amount(line, booked))
+            for vals in vals_list:
+                if (
+                    vals["charge_indicator"] == "false"
+                    and vals["allowance_charge_reason_code"] == 95
+                ):
+                    vals["amount"] = gross - booked
+        return vals_list
+
     def _get_invoice_line_price_vals(self, line):
         # EXTENDS account_edi_ubl_cii: Odoo derives the unit price back from the
         # rounded line total (7 x 12.3456 = 86.42 gives 12.3457142857). When prices
         # exclude VAT and the line total is the entered price times the quantity,
         # [BT-146] the item net price is the price as entered, at its precision.
+        # A line booked at another amount than its subtotal has its price derived
+        # from the booked amount (_get_invoice_line_vals).
         vals = super()._get_invoice_line_price_vals(line)
+        booked = self._einvoice_booked_amount(line)
+        if booked is not None and line.quantity:
+            gross = self._einvoice_gross_amount(line, booked)
+            vals["price_amount"] = round(gross / line.quantity, 10)
+            return vals
         taxes = line.tax_ids.flatten_taxes_hierarchy()
         if (
             line.quantity
@@ -107,6 +170,41 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
             if line.currency_id.compare_amounts(total, line.price_subtotal) == 0:
                 vals["price_amount"] = line.price_unit
         return vals
+
+    def _einvoice_rounded_vat(self, invoice, vals):
+        # Cash rounding by "modify tax amount" books the rounding on the biggest
+        # tax: the VAT booked, and declared, is the rounded one (2.09 where the rate
+        # gives 2.11). Odoo states the VAT before the rounding. [BT-110] The VAT
+        # total and [BT-117] the breakdown of that tax are the VAT as booked; the
+        # total with VAT is then the rounded total, without rounding amount
+        # (BR-CO-15), and BR-CO-17 allows a breakdown's VAT to differ from its rate
+        # by less than 1.00.
+        roundings = invoice.line_ids.filtered(
+            lambda l: l.display_type == "rounding" and l.tax_line_id
+        )
+        if not roundings:
+            return
+        tax_total = vals["vals"]["tax_total_vals"][0]
+        customer = invoice.commercial_partner_id
+        supplier = invoice.company_id.partner_id.commercial_partner_id
+        for line in roundings:
+            [category] = self._get_tax_category_list(
+                customer, supplier, line.tax_line_id
+            )
+            subtotal = next(
+                (
+                    subtotal
+                    for subtotal in tax_total["tax_subtotal_vals"]
+                    if subtotal["tax_category_vals"]["id"] == category["id"]
+                    and subtotal["tax_category_vals"]["percent"] == category["percent"]
+                ),
+                None,
+            )
+            if subtotal is None:
+                continue  # left to the rounding amount (_einvoice_cash_rounding)
+            amount = invoice.direction_sign * line.amount_currency
+            subtotal["tax_amount"] += amount
+            tax_total["tax_amount"] += amount
 
     def _einvoice_cash_rounding(self, invoice, vals):
         # Odoo states the rounded total as the total with VAT, which then differs

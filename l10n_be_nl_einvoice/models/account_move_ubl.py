@@ -9,6 +9,7 @@ from ..lib.ubl_messages import ADVICE, advice, where
 from ..lib.ubl_totals import check_totals
 from ..lib.ubl_validate import UblValidationError, get_validator
 from .access import BILLING, require_group
+from .einvoice_email_send import INVOICE_REPORT
 
 # Our profiles and their builders (Odoo's, extended; UBL.BE is ours).
 BUILDERS = {
@@ -70,16 +71,21 @@ class AccountMove(models.Model):
         xml, _errors = self._einvoice_export(self._einvoice_profile(profile, channel))
         return xml.decode()
 
-    def _einvoice_pdf(self):
-        """(file name, content) of the invoice's PDF: the one sent, else rendered."""
+    def _einvoice_pdf(self, printed=True):
+        """(file name, content) of the invoice's PDF: the one sent, else rendered.
+        A rendering is `printed`, as a downloaded PDF is (the invoice can then no
+        longer be deleted), unless it is made for a document that stays in Odoo
+        (`printed=False`: the e-invoice check)."""
         self.ensure_one()
         if self.invoice_pdf_report_id:
             return self.invoice_pdf_report_id.name, self.invoice_pdf_report_id.raw
-        content, _type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("account.account_invoices", self.ids)
-        )
+        # The invoice report's action is limited to invoicing users; the callers
+        # of the e-invoice check their own rights (einvoice_check: billing users).
+        reports = self.env["ir.actions.report"].sudo()
+        if printed:
+            content, _type = reports._render_qweb_pdf(INVOICE_REPORT, self.ids)
+        else:
+            content = reports._einvoice_render_unprinted(INVOICE_REPORT, self.id)
         return f"{self.name.replace('/', '_')}.pdf", content
 
     def _einvoice_export(self, profile):
@@ -193,6 +199,12 @@ class AccountMove(models.Model):
         results = []
         for move in self:
             used = move._einvoice_profile(profile, channel)
+            if used == "ublbe" and self.env.context.get("einvoice_pdf") is None:
+                # UBL.BE carries the invoice's PDF. Rendered for a check, the PDF
+                # stays in Odoo: it is not a print, and the last invoice can still
+                # be deleted (account.move unlink).
+                pdf = move._einvoice_pdf(printed=False)
+                move = move.with_context(einvoice_pdf=pdf)
             xml, builder_errors = move._einvoice_export(used)
             problems = move._einvoice_problems(xml, used, builder_errors)
             results.append(

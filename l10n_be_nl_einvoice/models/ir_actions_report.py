@@ -35,6 +35,15 @@ class IrActionsReport(models.Model):
         return result
 
     @api.model
+    def _einvoice_render_unprinted(self, report_ref, res_id):
+        """The PDF of one record as `_render_qweb_pdf` renders it, but not counted
+        as printed: for a document that does not leave Odoo (an e-invoice built
+        to be checked). In test mode without forced rendering, its HTML, as
+        Odoo's own rendering gives."""
+        content, report_type = self._pre_render_qweb_pdf(report_ref, res_ids=[res_id])
+        return self._get_splitted_report(report_ref, content, report_type)[res_id]
+
+    @api.model
     def _einvoice_wkhtmltopdf_version(self):
         """What ``wkhtmltopdf --version`` prints ("" when it cannot run)."""
         if not hasattr(type(self), "_einvoice_wkhtmltopdf_output"):

@@ -111,7 +111,7 @@ class TestLegalMentions(DemoInvoicingCase):
 
     def test_belgian_exemption_names_its_article(self):
         exempt = self.tax("attn_VAT-OUT-00-S")
-        exempt.einvoice_vatex = "VATEX-EU-132"
+        exempt.write({"einvoice_vat_kind": "exempt", "einvoice_vatex": "VATEX-EU-132"})
         move = self.invoice(self.be_customer, [(self.hour, 85.0, exempt, 2)])
         key = move._einvoice_legal_cases()[0]
         self.assertTrue(key.startswith("be_exempt"))

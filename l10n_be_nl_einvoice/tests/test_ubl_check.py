@@ -3,7 +3,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import DemoCompanyCase
+from .common import DemoCompanyCase, role_users
 
 
 @tagged("post_install", "-at_install")
@@ -66,6 +66,33 @@ class TestUblCheck(DemoCompanyCase):
         self.assertIn("the customer", move.einvoice_check_messages)
         action = move.action_einvoice_check()
         self.assertEqual(action["params"]["type"], "danger")
+
+    def test_checking_an_e_invoice_is_not_sending_it(self):
+        # UBL.BE carries the invoice's PDF: Check e-invoice renders it, and that PDF
+        # stays in Odoo. The invoice is not marked printed, and the last invoice of
+        # the series can still be deleted. The UBL.BE handed out (einvoice_ubl) is
+        # a download like the PDF's.
+        billing = role_users(self.env, self.company, prefix="check")["billing"]
+        self.customer.with_company(self.company).einvoice_ubl_profile = "ublbe"
+        handed_out, checked = self._invoice(), self._invoice()
+        action = (
+            checked.with_user(billing)
+            .with_context(force_report_rendering=True)
+            .action_einvoice_check()
+        )
+        self.assertEqual(
+            action["params"]["type"], "success", checked.einvoice_check_messages
+        )
+        self.assertEqual(checked.einvoice_check_state, "ok")
+        self.assertFalse(checked.einvoice_sent)
+        handed_out.with_user(billing).einvoice_ubl("ublbe")
+        self.assertTrue(handed_out.einvoice_sent)
+        checked.with_user(billing).button_draft()
+        checked.with_user(billing).unlink()
+        self.assertFalse(checked.exists())
+        handed_out.with_user(billing).button_draft()
+        with self.assertRaisesRegex(UserError, "already sent, printed or downloaded"):
+            handed_out.with_user(billing).unlink()
 
     def test_draft_invoices_have_no_e_invoice(self):
         move = self.env["account.move"].create(

@@ -87,6 +87,42 @@ def test_entities_are_not_expanded_and_non_ubl_is_refused(validator):
         validator.validate(b"<Invoice>")
 
 
+def with_a_dtd(data):
+    """`data` with a document type declaration whose entities would read a local
+    file and grow (a billion laughs in small), used in a note."""
+    declaration = (
+        b"<!DOCTYPE Invoice [\n"
+        b'  <!ENTITY secret SYSTEM "file:///etc/passwd">\n'
+        b'  <!ENTITY lol "lol">\n'
+        b'  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+        b"]>\n"
+    )
+    data = data.replace(b"<Invoice ", declaration + b"<Invoice ", 1)
+    return data.replace(b"<cbc:Note>", b"<cbc:Note>&secret;&lol2;", 1)
+
+
+def test_a_document_with_a_dtd_is_invalid_and_the_helper_stays_up(validator):
+    # A DTD's entities are never read: such a document is answered as invalid, with
+    # what to change, and the same helper process checks the next document.
+    good = example("peppol/base-example.xml")
+    evil = with_a_dtd(good)
+    assert b"<!DOCTYPE Invoice [" in evil and b"&secret;" in evil
+    validator.validate(good)
+    helper = validator._process.pid
+    report = validator.validate(evil)
+    assert not report.valid
+    assert [(f.rule, f.flag) for f in report.failures] == [("XML-DTD", "fatal")]
+    assert "document type declaration" in report.failures[0].text
+    assert "root:" not in report.failures[0].text
+    assert validator.validate(good).valid
+    reports = validator.validate_many([(evil, "peppol_bis3"), (good, "peppol_bis3")])
+    assert [r.valid for r in reports] == [False, True]
+    assert reports[0].rule_ids() == ["XML-DTD"]
+    assert validator._process.pid == helper
+    # The totals guard reads such a document without expanding anything either.
+    assert check_totals(evil) == []
+
+
 def test_the_totals_guard_names_the_figures_that_disagree():
     found = check_totals(example("broken/base-example-broken-rules.xml"))
     assert (

@@ -21,7 +21,7 @@ from l10n_be_nl_einvoice_lib.vat_categories import (
         ("BE", 0, ["+46L"], "", "intra_eu_goods"),
         ("BE", 0, ["+46T"], "", "intra_eu_triangle"),
         ("BE", 0, ["+47"], "", "export"),
-        ("BE", 0, ["+00"], "", "exempt"),
+        ("BE", 0, ["+00"], "", "zero"),
         ("NL", 0, ["+1e (omzet)"], "1_btw_0", "zero"),
         ("NL", 0, ["+1e (omzet)"], "1_btw_verk_0", "reverse_charge"),
         ("NL", 0, ["+3bg (omzet)"], "", "intra_eu_goods"),
