@@ -71,6 +71,32 @@ class AccountMove(models.Model):
         memo[key] = (format_string, dict(values))
         return format_string, values
 
+    def _set_next_made_sequence_gap(self, made_gap):
+        """In a batch of statement entries, each entry that takes its number marks
+        the entry numbered right after it as following a gap (one search per
+        entry), and once the batch is numbered, the entries after all of them are
+        unmarked again (`_inverse_name`). The marks are therefore kept and set for
+        the whole batch just before they are cleared, in one search per journal
+        and prefix: the entries end with the same marks."""
+        if not self.env.context.get("einvoice_statement_batch"):
+            return super()._set_next_made_sequence_gap(made_gap)
+        pending = self.env.cr.precommit.data.setdefault("einvoice.sequence_gap", set())
+        if made_gap:
+            # Only entries numbered now: the others mark nothing (see super).
+            pending.update(self.filtered(lambda m: m.name and m.name != "/").ids)
+            return None
+        self._einvoice_mark_sequence_gaps(exclude=self)
+        return super()._set_next_made_sequence_gap(made_gap)
+
+    def _einvoice_mark_sequence_gaps(self, exclude=None):
+        """Set the marks kept by `_set_next_made_sequence_gap`; those of entries
+        in `exclude` are cleared right after, and are not set."""
+        pending = self.env.cr.precommit.data.pop("einvoice.sequence_gap", set())
+        marked = self.browse(pending) - (exclude or self.browse())
+        if not marked:
+            return None
+        return super(AccountMove, marked.exists())._set_next_made_sequence_gap(True)
+
 
 class AccountAnalyticDistributionModel(models.Model):
     _inherit = "account.analytic.distribution.model"
@@ -163,6 +189,7 @@ class AccountBankStatementLine(models.Model):
             moves.browse(move_ids).write(
                 {"partner_id": partner_id, "currency_id": currency_id}
             )
+        moves._einvoice_mark_sequence_gaps()
         return lines.with_env(self.env)
 
     def _einvoice_pay(self, invoices):
