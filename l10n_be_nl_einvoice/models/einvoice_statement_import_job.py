@@ -21,6 +21,9 @@ CUT_OFF = 2
 # When the current go of the cron runner in this worker started: pid -> (processor
 # time limit of the go, monotonic time). A worker sets a new limit for each go.
 _GOES = {}
+# The longest sleep of a cron worker between the ping its watchdog counts from and
+# its next go (odoo.service.server: SLEEP_INTERVAL + pid % 10).
+SLEEP_BEFORE_GO = 70
 
 
 class EinvoiceStatementImportJob(models.Model):
@@ -106,11 +109,12 @@ class EinvoiceStatementImportJob(models.Model):
     @api.model
     def _time_left_in_go(self):
         """Whether this go of the cron runner has time left for a step. A cron
-        worker gives each go Odoo's limits (processor time, time in all); a step
-        starts only while more than half of both are left, so that a slow step on
-        a loaded machine never meets them: the go then ends and the trigger of
-        `_cron_import` starts the next one at once. Without limits (a server
-        without workers), always."""
+        worker gives each go Odoo's limits (processor time, time in all, the
+        latter counted from before the worker's sleep); a step starts only while
+        more than half of both are left, so that a slow step on a loaded machine
+        never meets them: the go then ends and the trigger of `_cron_import`
+        starts the next one at once. Without limits (a server without workers),
+        always."""
         soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
         if soft == resource.RLIM_INFINITY or not config["limit_time_cpu"]:
             return True
@@ -123,9 +127,14 @@ class EinvoiceStatementImportJob(models.Model):
         real = config["limit_time_real_cron"]
         if real is None or real < 0:
             real = config["limit_time_real"]
-        real_left = real - (time.monotonic() - started) if real and real > 0 else None
-        return cpu_left > config["limit_time_cpu"] / 2 and (
-            real_left is None or real_left > real / 2
+        if not real or real <= 0:
+            return cpu_left > config["limit_time_cpu"] / 2
+        # The master's watchdog counts from before the worker's sleep between two
+        # goes (up to SLEEP_INTERVAL + 10 s), not from the go's start.
+        budget = max(real - SLEEP_BEFORE_GO, real / 4)
+        return (
+            cpu_left > config["limit_time_cpu"] / 2
+            and time.monotonic() - started < budget / 2
         )
 
     @api.model
