@@ -3,7 +3,9 @@
 that commit as workers do: every document is queued once and e-mailed once."""
 # pylint: disable=invalid-commit
 
+import sys
 import threading
+import traceback
 from unittest.mock import patch
 
 from psycopg2 import errors
@@ -14,6 +16,11 @@ from odoo.tests import TransactionCase, tagged
 from ..models import billmail_sender
 
 DOCUMENTS = 8
+# Each worker renders its documents' PDFs: on a loaded machine that takes minutes, not
+# seconds.
+WORKER_TIMEOUT = 600
+# The clean-up waits this long at most for a row lock, then fails instead of hanging.
+CLEAN_UP_LOCK_TIMEOUT = "60s"
 
 
 @tagged("post_install", "-at_install")
@@ -92,6 +99,7 @@ class TestTwoWorkersAtOnce(TransactionCase):
     def _clean_up(self):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute(f"SET LOCAL lock_timeout = '{CLEAN_UP_LOCK_TIMEOUT}'")
             cr.execute(
                 "DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM "
                 "mail_message WHERE model = 'account.move' AND res_id = ANY(%s))",
@@ -130,13 +138,17 @@ class TestTwoWorkersAtOnce(TransactionCase):
     def _workers(self, count=2):
         """`count` workers each run the cron until it finds nothing more; a worker
         whose rows another one changed meanwhile gets a serialization error, as in
-        production, and its transaction is rolled back."""
+        production, and its transaction is rolled back. A worker still running after
+        WORKER_TIMEOUT fails the test with where it is; its database connection is
+        ended so that its locks do not hold up the clean-up."""
         registry = self.env.registry
         start = threading.Barrier(count)
-        conflicts, failures = [], []
+        conflicts, failures, backends = [], [], {}
 
         def work():
             with registry.cursor() as cr:
+                cr.execute("SELECT pg_backend_pid()")
+                backends[threading.get_ident()] = cr.fetchone()[0]
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 start.wait(timeout=30)
                 for _round in range(DOCUMENTS):
@@ -151,17 +163,48 @@ class TestTwoWorkersAtOnce(TransactionCase):
                         failures.append(repr(error))
                         return
 
-        threads = [threading.Thread(target=work) for _i in range(count)]
+        # Daemon threads: a worker that never returns cannot keep the test run from
+        # ending.
+        threads = [threading.Thread(target=work, daemon=True) for _i in range(count)]
         with patch.object(billmail_sender, "CHUNK", 3):
             for thread in threads:
                 thread.start()
             for thread in threads:
-                # Each worker renders its documents' PDFs: on a loaded machine
-                # that takes minutes, not seconds.
-                thread.join(timeout=600)
-        self.assertFalse([t for t in threads if t.is_alive()], "a worker is stuck")
+                thread.join(timeout=WORKER_TIMEOUT)
+        stuck = [thread for thread in threads if thread.is_alive()]
+        if stuck:
+            self.fail(self._stop_stuck(stuck, backends))
         self.assertFalse(failures)
         return conflicts
+
+    def _stop_stuck(self, stuck, backends):
+        """End the database connections of the `stuck` workers (their transactions
+        roll back, their locks go) and say where each one was waiting."""
+        frames = sys._current_frames()
+        pids = [backends[t.ident] for t in stuck if t.ident in backends]
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT pid, state, wait_event_type, wait_event, query "
+                "FROM pg_stat_activity WHERE pid = ANY(%s)",
+                [pids],
+            )
+            activity = {row[0]: row[1:] for row in cr.fetchall()}
+            cr.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) pid", [pids])
+        reports = []
+        for thread in stuck:
+            pid = backends.get(thread.ident)
+            state, wait_type, wait_event, query = activity.get(pid, (None,) * 4)
+            frame = frames.get(thread.ident)
+            stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "(ended)"
+            reports.append(
+                f"{thread.name} (database backend {pid}: {state}, waiting on "
+                f"{wait_type}/{wait_event}, last query: {(query or '')[:200]!r}) is "
+                f"at:\n{stack}"
+            )
+        return (
+            f"{len(stuck)} worker(s) still running after {WORKER_TIMEOUT} s; their "
+            "database connections were ended.\n" + "\n".join(reports)
+        )
 
     def _check_each_once(self):
         with self.env.registry.cursor() as cr:

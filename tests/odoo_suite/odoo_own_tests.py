@@ -18,6 +18,7 @@ import dataclasses
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -88,8 +89,19 @@ def stop(process):
         process.wait(timeout=60)
 
 
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def run(db, stock=False):
-    """Copy the cached database to `db`, run the tests in it; Odoo's exit code."""
+    """Copy the cached database to `db`, run the tests in it; Odoo's exit code.
+
+    Odoo starts its HTTP server whenever it runs tests, --no-http or not: here on a
+    free port, not the configured one, where it would take requests meant for the
+    server of that configuration (the demo's, or a PDF's request for its styles) and
+    hold them until its tests end."""
     logfile = logfile_for(db)
     logfile.unlink(missing_ok=True)  # Odoo appends; judge this run only
     setup = [sys.executable, str(REPO / "setup" / "odoo_env.py")]
@@ -111,6 +123,7 @@ def run(db, stock=False):
             "-d",
             db,
             "--no-http",
+            f"--http-port={_free_port()}",
             "--stop-after-init",
             "--test-enable",
             "--test-tags",

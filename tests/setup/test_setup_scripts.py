@@ -1,6 +1,7 @@
 """The setup as a new user meets it: what it says when Odoo is missing, the rules cache,
 and the private PostgreSQL cluster it starts when no server answers."""
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -185,3 +186,34 @@ def test_at_another_date_the_database_python_and_the_browser_read_one_running_cl
         assert (local / "at-2028-02-29" / "pgdata" / "PG_VERSION").is_file()
     finally:
         subprocess.run(["rm", "-rf", str(local)], check=False)
+
+
+def test_a_database_copied_for_one_test_run_is_left_alone_by_autovacuum():
+    spec = importlib.util.spec_from_file_location(
+        "odoo_env_module", REPO / "setup" / "odoo_env.py"
+    )
+    odoo_env = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(odoo_env)
+    name = f"{os.environ.get('EINVOICE_TEST_DB', 'einvoice_test')}_autovacuum"
+    odoo_env.db_drop(name)
+    conn = odoo_env._connect()
+    try:
+        conn.cursor().execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+    try:
+        conn = odoo_env._connect(name)
+        try:
+            conn.cursor().execute("CREATE TABLE account_move (id serial PRIMARY KEY)")
+        finally:
+            conn.close()
+        odoo_env._without_autovacuum(name)
+        conn = odoo_env._connect(name)
+        try:
+            cr = conn.cursor()
+            cr.execute("SELECT reloptions FROM pg_class WHERE relname = 'account_move'")
+            assert cr.fetchone()[0] == ["autovacuum_enabled=off"]
+        finally:
+            conn.close()
+    finally:
+        odoo_env.db_drop(name)
