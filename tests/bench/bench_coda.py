@@ -231,17 +231,19 @@ def run_ours(db, name, data, count, results):
                 matched[line.einvoice_match] += 1
         paid = sum(1 for m in invoices if m.payment_state in ("paid", "in_payment"))
         cr.rollback()
-    results.put(
-        {
-            "wall": wall,
-            "steps": steps.list,
-            "peak": memory.peak,
-            "start": memory.start,
-            "lines": len(lines),
-            "matched": matched,
-            "paid": paid,
-        }
-    )
+    results.put(measured(wall, steps, memory, len(lines), matched=matched, paid=paid))
+
+
+def measured(wall, steps, memory, lines, **extra):
+    """What a side's process sends back."""
+    return {
+        "wall": wall,
+        "steps": steps.list,
+        "peak": memory.peak,
+        "start": memory.start,
+        "lines": lines,
+        **extra,
+    }
 
 
 def run_oca(db, name, data, results):
@@ -264,15 +266,7 @@ def run_oca(db, name, data, results):
             wall = time.perf_counter() - started
         lines = statement_lines.search_count([]) - before
         cr.rollback()
-    results.put(
-        {
-            "wall": wall,
-            "steps": steps.list,
-            "peak": memory.peak,
-            "start": memory.start,
-            "lines": lines,
-        }
-    )
+    results.put(measured(wall, steps, memory, lines))
 
 
 def parsing(db, data, results):
