@@ -124,9 +124,7 @@ class EinvoiceStatementImportJob(models.Model):
         if not go or go[0] != soft:
             go = _GOES[os.getpid()] = (soft, time.monotonic())
         started = go[1]
-        real = config["limit_time_real_cron"]
-        if real is None or real < 0:
-            real = config["limit_time_real"]
+        real = self._cron_time_limit()
         if not real or real <= 0:
             return cpu_left > config["limit_time_cpu"] / 2
         # The master's watchdog counts from before the worker's sleep between two
@@ -136,6 +134,15 @@ class EinvoiceStatementImportJob(models.Model):
             cpu_left > config["limit_time_cpu"] / 2
             and time.monotonic() - started < budget / 2
         )
+
+    @api.model
+    def _cron_time_limit(self):
+        """The time in all a cron worker's go may take (limit_time_real_cron, or
+        limit_time_real where it says -1); 0 for none."""
+        real = config["limit_time_real_cron"]
+        if real is None or real < 0:
+            real = config["limit_time_real"]
+        return real or 0
 
     @api.model
     def _cut_off(self):
@@ -221,9 +228,7 @@ class EinvoiceStatementImportJob(models.Model):
         )
         if value:
             return float(value)
-        real = config["limit_time_real_cron"]
-        if real is None or real < 0:
-            real = config["limit_time_real"]
+        real = self._cron_time_limit()
         limits = [
             limit for limit in (config["limit_time_cpu"], real) if limit and limit > 0
         ]

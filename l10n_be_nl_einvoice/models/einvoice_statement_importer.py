@@ -27,6 +27,11 @@ class Parsed:
     warnings: list = field(default_factory=list)  # what did not add up, when allowed
 
 
+# The file the steps of a background import read last in this process, parsed, with
+# the references of its lines (see `_read_for_steps`).
+_READ = {}
+
+
 def new_result():
     """What an import did, as `import_file` answers it."""
     return {
@@ -113,22 +118,13 @@ class EinvoiceStatementImporter(models.AbstractModel):
         self._check_may_import()
         deadline = time.monotonic() + seconds if seconds else None
         step = self._step_lines() if seconds else None
-        waiting = [
-            entry
-            for entry in plan["statements"]
-            if entry["statement_id"] is None or entry["done"] < entry["total"]
-        ]
+        waiting = self._waiting(plan)
         if not waiting:
             return True
-        members = dict(enumerate(self._unpack(files)))
-        scratch = new_result()
-        read = {}
+        read = self._read_for_steps(files, strict, journal, keep=bool(seconds))
         result = plan["result"]
         for entry in waiting:
-            name, raw = members[entry["member"]]
-            if entry["member"] not in read:
-                read[entry["member"]] = self._read(name, raw, strict, journal, scratch)
-            parsed = read[entry["member"]][entry["index"]]
+            name, raw, parsed, every_keys = read(entry["member"], entry["index"])
             target = self.env["account.journal"].browse(entry["journal_id"])
             if entry["statement_id"] is None:
                 statement = self._create_statement(
@@ -146,8 +142,6 @@ class EinvoiceStatementImporter(models.AbstractModel):
                 self.env["account.bank.statement"].sudo().browse(entry["statement_id"])
             )
             lines = parsed.lines
-            # The references of the lines still to import, kept by this step.
-            keys = [find_keys(line["payment_ref"]) for line in lines[entry["done"] :]]
             while entry["done"] < entry["total"]:
                 start = entry["done"]
                 end = (
@@ -160,17 +154,56 @@ class EinvoiceStatementImporter(models.AbstractModel):
                     statement,
                     lines[start:end],
                     lines[end:],
-                    keys,
+                    every_keys[start:],
                     result,
                 )
-                keys = keys[end - start :]
                 entry["done"] = end
                 if deadline and time.monotonic() > deadline:
-                    return all(
-                        e["statement_id"] is not None and e["done"] >= e["total"]
-                        for e in plan["statements"]
-                    )
+                    return not self._waiting(plan)
         return True
+
+    def _waiting(self, plan):
+        """The plan's statements not created yet, or with lines still to import."""
+        return [
+            entry
+            for entry in plan["statements"]
+            if entry["statement_id"] is None or entry["done"] < entry["total"]
+        ]
+
+    def _read_for_steps(self, files, strict, journal, keep=True):
+        """A function (member, index) -> (file name, file, statement, references
+        of each of its lines). The steps of a background import read the same
+        file one after another in a worker: the last file read is kept in this
+        process (`_READ`), so a step reads it, parses it and finds its
+        references once, not every step; an import at once (`keep` false)
+        keeps nothing."""
+        digest = hashlib.sha256()
+        for name, raw in files:
+            digest.update(name.encode() + b"\0" + raw)
+        key = (
+            self.env.cr.dbname,
+            digest.hexdigest(),
+            strict,
+            journal.id if journal else 0,
+        )
+        kept = _READ if keep else {}
+        if kept.get("key") != key:
+            kept.clear()
+            kept.update(key=key, members=list(self._unpack(files)), statements={})
+        members, statements = kept["members"], kept["statements"]
+
+        def read(member, index):
+            name, raw = members[member]
+            if member not in statements:
+                parsed = self._read(name, raw, strict, journal, new_result())
+                statements[member] = [
+                    (st, [find_keys(line["payment_ref"]) for line in st.lines])
+                    for st in parsed
+                ]
+            statement, keys = statements[member][index]
+            return name, raw, statement, keys
+
+        return read
 
     def _step_lines(self):
         """Lines per step of a background import (system parameter
