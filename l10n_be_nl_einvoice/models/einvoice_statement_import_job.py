@@ -29,7 +29,7 @@ SLEEP_BEFORE_GO = 70
 class EinvoiceStatementImportJob(models.Model):
     """A bank statement file imported in the background, in steps that each fit
     Odoo's time limits: the first checks the whole file and creates its
-    statements (all or nothing), each next one imports some tens of lines. Each
+    statements (all or nothing), each next one imports as many lines as fit. Each
     step is committed with how far it got, so an import cut off by a time limit,
     a crash or a restart goes on where it stopped, without a line twice or a line
     missed. The sender is told the outcome, success or failure."""
@@ -124,12 +124,9 @@ class EinvoiceStatementImportJob(models.Model):
         if not go or go[0] != soft:
             go = _GOES[os.getpid()] = (soft, time.monotonic())
         started = go[1]
-        real = self._cron_time_limit()
-        if not real or real <= 0:
+        budget = self._go_budget()
+        if not budget:
             return cpu_left > config["limit_time_cpu"] / 2
-        # The master's watchdog counts from before the worker's sleep between two
-        # goes (up to SLEEP_INTERVAL + 10 s), not from the go's start.
-        budget = max(real - SLEEP_BEFORE_GO, real / 4)
         return (
             cpu_left > config["limit_time_cpu"] / 2
             and time.monotonic() - started < budget / 2
@@ -214,13 +211,13 @@ class EinvoiceStatementImportJob(models.Model):
             self._tell_sender()
 
     def _step_seconds(self):
-        """The time a background step may take before it stops at the end of its
-        lines: system parameter l10n_be_nl_einvoice.statement_step_seconds, else a
-        fortieth of the server's cron time limits (1.5 s with Odoo's defaults).
-        Odoo's cron runner calls a step up to ten times in one go and the whole go
-        must fit its limits (60 s of processor time and 120 s in all, by default):
-        half of them, with room for the last lines of each step, a loaded
-        machine and the other scheduled actions."""
+        """The time a background step may take before it stops at the end of a
+        chunk: system parameter l10n_be_nl_einvoice.statement_step_seconds, else a
+        fifth of the smaller of the cron's processor time limit and the part of
+        its time in all a go has (`_go_budget`): 10 s with Odoo's defaults. A
+        step starts only while half of both are left (`_time_left_in_go`), so a
+        step twice as slow as planned, on a loaded machine, still ends within
+        them."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -228,11 +225,22 @@ class EinvoiceStatementImportJob(models.Model):
         )
         if value:
             return float(value)
-        real = self._cron_time_limit()
         limits = [
-            limit for limit in (config["limit_time_cpu"], real) if limit and limit > 0
+            limit
+            for limit in (config["limit_time_cpu"], self._go_budget())
+            if limit and limit > 0
         ]
-        return min(limits) / 40 if limits else 10.0
+        return min(limits) / 5 if limits else 10.0
+
+    @api.model
+    def _go_budget(self):
+        """The time in all a go of the cron runner has for its work, in seconds (0
+        for no limit): Odoo's watchdog counts the cron limit from before the
+        worker's sleep between two goes (up to SLEEP_INTERVAL + 10 s)."""
+        real = self._cron_time_limit()
+        if not real or real <= 0:
+            return 0
+        return max(real - SLEEP_BEFORE_GO, real / 4)
 
     def _stop(self, reason):
         """The import failed: the sender is told why, and how far it got."""

@@ -28,8 +28,11 @@ class Parsed:
 
 
 # The file the steps of a background import read last in this process, parsed, with
-# the references of its lines (see `_read_for_steps`).
+# the references of its lines and the time its last chunk took a line (see
+# `_read_for_steps`).
 _READ = {}
+# The most lines a chunk of a background step takes, whatever time it has left.
+MAX_CHUNK_LINES = 1000
 
 
 def new_result():
@@ -51,9 +54,10 @@ class EinvoiceStatementImporter(models.AbstractModel):
     what must be refused (a damaged file, a statement that does not continue the
     previous one, an account that is not the chosen journal's) and creates the
     statements without their lines: all or nothing. The lines then follow in
-    steps of some tens of lines, each matched with the invoices it pays; the plan
-    says how far each statement got, so an import that stops between two steps
-    goes on where it stopped, without a line twice or a line missed. A request
+    steps, each of as many lines as fit in its time, matched with the invoices
+    they pay; the plan says how far each statement got, so an import that stops
+    between two steps goes on where it stopped, without a line twice or a line
+    missed. A request
     imports everything at once; the background import takes one step per call."""
 
     _name = "einvoice.statement.importer"
@@ -112,17 +116,17 @@ class EinvoiceStatementImporter(models.AbstractModel):
         return plan
 
     def _import_lines(self, files, plan, strict=True, journal=None, seconds=None):
-        """Import the lines the plan still has, in steps of `statement_step_lines`
-        lines when `seconds` is given, until that time is spent; else all at
-        once. Returns whether every line is imported; `plan` says how far."""
+        """Import the lines the plan still has, in chunks sized to the time left
+        (`_chunk_lines`), until `seconds` are spent; else all at once. Returns
+        whether every line is imported; `plan` says how far."""
         self._check_may_import()
         deadline = time.monotonic() + seconds if seconds else None
-        step = self._step_lines() if seconds else None
         waiting = self._waiting(plan)
         if not waiting:
             return True
-        read = self._read_for_steps(files, strict, journal, keep=bool(seconds))
+        read, kept = self._read_for_steps(files, strict, journal, keep=bool(seconds))
         result = plan["result"]
+        chunks = 0
         for entry in waiting:
             name, raw, parsed, every_keys = read(entry["member"], entry["index"])
             target = self.env["account.journal"].browse(entry["journal_id"])
@@ -144,11 +148,18 @@ class EinvoiceStatementImporter(models.AbstractModel):
             lines = parsed.lines
             while entry["done"] < entry["total"]:
                 start = entry["done"]
-                end = (
-                    entry["total"]
-                    if step is None
-                    else min(start + step, entry["total"])
+                size = (
+                    self._chunk_lines(
+                        deadline - time.monotonic(), kept, first=not chunks
+                    )
+                    if deadline
+                    else entry["total"] - start
                 )
+                if not size:
+                    return False
+                chunks += 1
+                end = min(start + size, entry["total"])
+                began = time.monotonic()
                 self._create_lines(
                     target,
                     statement,
@@ -157,10 +168,31 @@ class EinvoiceStatementImporter(models.AbstractModel):
                     every_keys[start:],
                     result,
                 )
+                # What the chunk leaves to compute (the statement's totals) is
+                # part of its pace.
+                self.env.flush_all()
+                kept["pace"] = (time.monotonic() - began) / (end - start)
                 entry["done"] = end
                 if deadline and time.monotonic() > deadline:
                     return not self._waiting(plan)
         return True
+
+    def _chunk_lines(self, left, kept, first):
+        """How many lines the next chunk of a background step takes: each chunk
+        costs a fixed part (the statement's totals, the open invoices read again)
+        besides its lines, so a step takes as many as fit in the time it has left
+        (`left`, seconds) at the pace of the file's last chunk (a fifth kept for a
+        slower machine), at least `statement_step_lines` and at most
+        MAX_CHUNK_LINES; none (0) when fewer fit after the step's first chunk:
+        the next step takes them."""
+        least = self._step_lines()
+        pace = kept.get("pace")
+        if not pace:
+            return least
+        fit = int(left * 0.8 / pace)
+        if fit < least:
+            return least if first else 0
+        return min(fit, MAX_CHUNK_LINES)
 
     def _waiting(self, plan):
         """The plan's statements not created yet, or with lines still to import."""
@@ -172,10 +204,11 @@ class EinvoiceStatementImporter(models.AbstractModel):
 
     def _read_for_steps(self, files, strict, journal, keep=True):
         """A function (member, index) -> (file name, file, statement, references
-        of each of its lines). The steps of a background import read the same
-        file one after another in a worker: the last file read is kept in this
-        process (`_READ`), so a step reads it, parses it and finds its
-        references once, not every step; an import at once (`keep` false)
+        of each of its lines), and what is kept of the file between steps. The
+        steps of a background import read the same file one after another in a
+        worker: the last file read is kept in this process (`_READ`), so a step
+        reads it, parses it and finds its references once, not every step, and
+        knows the pace of the step before; an import at once (`keep` false)
         keeps nothing."""
         digest = hashlib.sha256()
         for name, raw in files:
@@ -203,7 +236,7 @@ class EinvoiceStatementImporter(models.AbstractModel):
             statement, keys = statements[member][index]
             return name, raw, statement, keys
 
-        return read
+        return read, kept
 
     def _step_lines(self):
         """Lines per step of a background import (system parameter

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..lib.coda_writer import Payment, write
-from ..models import einvoice_statement_import_job
+from ..models import einvoice_statement_import_job, einvoice_statement_importer
 from ..models.einvoice_statement_importer import EinvoiceStatementImporter
 from .common import role_users
 from .test_statement_import import IBAN, StatementImportCase
@@ -233,3 +233,53 @@ class TestImportInSteps(StatementImportCase):
             self.assertEqual(job.lines_done, 2)
         self.step(job)
         self.assertEqual((job.state, job.lines_done), ("done", 4))
+
+    def test_a_step_takes_as_many_lines_as_fit_in_its_time(self):
+        """A chunk costs a fixed part besides its lines: after a first chunk of
+        `statement_step_lines`, a step sizes its next chunks to the time it has
+        left at the pace of the last one, and stops when fewer than that fit."""
+        importer = self.env["einvoice.statement.importer"]
+        params = self.env["ir.config_parameter"]
+        params.set_param("l10n_be_nl_einvoice.statement_step_seconds", 600)
+        _invoices, payments = self.paying(range(110, 117))
+        job = self.queue(write(IBAN, payments))
+        self.step(job)
+        # 2 lines first, then the 5 others fit in the time left: one step.
+        self.assertEqual((job.state, job.lines_done), ("done", 7), job.summary)
+        self.assertEqual(len(self.lines_of(job)), 7)
+        self.assertEqual(job.statement_ids.line_ids.mapped("einvoice_match"),
+                         ["reference"] * 7)  # fmt: skip
+
+        kept = {}
+        # No pace known yet: the fewest lines a step takes.
+        self.assertEqual(importer._chunk_lines(10, kept, first=True), 2)
+        kept["pace"] = 0.01  # 10 ms a line
+        # 80 % of the 10 s left, at most MAX_CHUNK_LINES.
+        self.assertEqual(importer._chunk_lines(10, kept, first=True), 800)
+        self.assertEqual(
+            importer._chunk_lines(100, kept, first=False),
+            einvoice_statement_importer.MAX_CHUNK_LINES,
+        )
+        # Too little time for 2 lines: none after a step's first chunk; the
+        # first chunk of a step always takes some.
+        self.assertEqual(importer._chunk_lines(0.02, kept, first=False), 0)
+        self.assertEqual(importer._chunk_lines(-1, kept, first=True), 2)
+
+    def test_with_odoos_default_limits_a_step_takes_a_fifth_of_a_go(self):
+        """60 s of processor time and 120 s in all, counted from before a cron
+        worker's sleep of up to 70 s: a go has 50 s, a step 10 s of it."""
+        jobs = self.env["einvoice.statement.import.job"]
+        self.env["ir.config_parameter"].set_param(
+            "l10n_be_nl_einvoice.statement_step_seconds", ""
+        )
+        options = {
+            "limit_time_cpu": 60,
+            "limit_time_real": 120,
+            "limit_time_real_cron": -1,
+        }
+        with patch.dict(einvoice_statement_import_job.config.options, options):
+            self.assertEqual(jobs._go_budget(), 50)
+            self.assertEqual(jobs._step_seconds(), 10)
+        options["limit_time_real_cron"] = 600
+        with patch.dict(einvoice_statement_import_job.config.options, options):
+            self.assertEqual(jobs._step_seconds(), 12)

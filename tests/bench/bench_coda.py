@@ -37,6 +37,7 @@ IBAN = "BE46063000000136"  # the demo company's bank account
 COMPANY = "Atelier Lambrecht BV"
 MARK = "coda benchmark"  # the reference of the open invoices the benchmark makes
 LIMIT_CPU, LIMIT_REAL = 60, 120  # Odoo's defaults, seconds
+SLEEP_BEFORE_GO = 70  # the longest sleep of a cron worker before a go
 CRON = "l10n_be_nl_einvoice.ir_cron_einvoice_statement_import"
 OTHER_TEXTS = ("betaling {i}", "voorschot project {i}", "facture mars", "huur garage")
 
@@ -288,17 +289,33 @@ def describe_steps(steps):
     shown = ", ".join(f"{what} {r:.1f} s ({c:.1f} s CPU)" for what, r, c in steps[:6])
     if len(steps) > 6:
         shown += f", … ({len(steps)} steps)"
-    # A cron worker runs up to 10 calls of a cron back to back under one limit.
+    # A cron worker's go calls the cron up to 10 times under one limit, whose time
+    # in all counts from before the worker's sleep (up to 70 s) between goes; the
+    # import starts a step only while half of the go's time and processor time
+    # are left (`_time_left_in_go`): the goes those steps make.
     cron = [step for step in steps if step[0] == "cron step"]
-    cycles = [cron[i : i + 10] for i in range(0, len(cron), 10)]
+    budget = max(LIMIT_REAL - SLEEP_BEFORE_GO, LIMIT_REAL / 4)
+    goes, go = [], []
+    for step in cron:
+        real_so_far = sum(s[1] for s in go)
+        cpu_so_far = sum(s[2] for s in go)
+        if go and (
+            len(go) == 10 or real_so_far >= budget / 2 or cpu_so_far >= LIMIT_CPU / 2
+        ):
+            goes.append(go)
+            go = []
+        go.append(step)
+    if go:
+        goes.append(go)
     cycle = ""
     if len(cron) > 1:
-        cycle_real = max(sum(step[1] for step in c) for c in cycles)
-        cycle_cpu = max(sum(step[2] for step in c) for c in cycles)
+        go_real = max(sum(step[1] for step in g) for g in goes)
+        go_cpu = max(sum(step[2] for step in g) for g in goes)
         cycle = (
-            f"; longest cron worker turn (up to 10 steps) {cycle_real:.1f} s "
-            f"({cycle_cpu:.1f} s CPU)"
+            f"; {len(goes)} goes of the cron worker, the longest {go_real:.1f} s "
+            f"({go_cpu:.1f} s CPU) of the {budget:.0f} s a go has after its sleep"
         )
+        within = within and go_real <= budget and go_cpu <= LIMIT_CPU
     verdict = "within" if within else "OVER"
     return (
         f"{shown}\n      longest step {real:.1f} s real, {cpu:.1f} s CPU: "
