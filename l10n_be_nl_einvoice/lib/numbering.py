@@ -27,6 +27,7 @@ PRESETS = {
     "plain": ("", 5, "never"),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+COUNTER = re.compile(r"[0-9]{1,12}")
 KNOWN_PLACEHOLDERS = {"year", "y", "month"}
 
 
@@ -87,6 +88,23 @@ class Series:
             return int(rest)
         return None
 
+    def form(self, day: date) -> str:
+        """How the numbers of the period of `day` are written: ``FA-26NNNNN``."""
+        return self.prefix(day) + "N" * self.padding
+
+    def parse(self, text: str, day: date):
+        """The counter that `text` gives in the period of `day`: a number exactly as
+        this series writes it (``FA-2600735``), else the counter alone (``735``);
+        None if it is neither. The written form wins, so that a prefix of digits
+        (``%(y)s``) reads as the series writes it."""
+        text = (text or "").strip()
+        number = self.number_of(text, day)
+        if number and self.render(day, number) == text:
+            return number
+        if COUNTER.fullmatch(text) and int(text) > 0:
+            return int(text)
+        return None
+
 
 def series_for(number_format: str, prefix: str, padding=None, reset=None) -> Series:
     """The Series of a preset (`yymm`, `yy`, `plain`) or of a `custom` template."""
@@ -101,6 +119,23 @@ def series_for(number_format: str, prefix: str, padding=None, reset=None) -> Ser
     if number_format == "custom":
         return Series(prefix or "", padding or 0, reset or "")
     raise NumberingError(f"unknown number format {number_format!r}")
+
+
+def preset_layout(number_format: str):
+    """(counter width, restart) of a preset format; None for a custom one, whose
+    width and restart are its own."""
+    if number_format in PRESETS:
+        _suffix, width, restart = PRESETS[number_format]
+        return width, restart
+    return None
+
+
+def period_first_day(period: str) -> date:
+    """The first day of a period key ("2026-11", "2026" or "all")."""
+    if period == "all":
+        return date.min
+    year, _sep, month = period.partition("-")
+    return date(int(year), int(month or 1), 1)
 
 
 def check_series(template: str, padding: int, reset: str) -> None:

@@ -5,7 +5,9 @@ numbering was installed). Output: per series and period, the first and last numb
 the count, and every anomaly: a missing number, a number used twice, a name that is not
 the one its number should have, a date before the date of an earlier number. Numbers
 given back by the legal deletion of the last invoice are not anomalies: they were
-re-used by the next invoice.
+re-used by the next invoice. Neither are the numbers before the one a series was
+continued from: an earlier program issued them. A number on a document reset to
+draft is issued all the same (the document keeps it); the report says which.
 """
 
 from collections import defaultdict
@@ -22,6 +24,7 @@ class Issued:
     expected_name: str | None = None  # None when the series cannot tell
     starts_at_one: bool = True  # False for series from before the legal numbering
     day: date | None = None  # the invoice date, when known
+    draft: bool = False  # reset to draft since, keeping its number
 
 
 @dataclass
@@ -32,10 +35,15 @@ class SeriesReport:
     last: int = 0
     count: int = 0
     anomalies: list = field(default_factory=list)
+    continued_from: int | None = None  # the first number after an earlier program's
+    drafts: list = field(default_factory=list)  # names of the numbers on drafts now
 
 
-def audit(issued):
-    """One SeriesReport per (series, period), sorted; each with its anomalies."""
+def audit(issued, starts=None):
+    """One SeriesReport per (series, period), sorted; each with its anomalies.
+    `starts`: {(series, period): number} of the series continued from a number, the
+    numbers before it issued by an earlier program."""
+    starts = starts or {}
     groups = defaultdict(list)
     for doc in issued:
         groups[(doc.series, doc.period)].append(doc)
@@ -65,7 +73,16 @@ def audit(issued):
                 report.anomalies.append(("date", doc.number, text))
             elif latest is None or doc.day > latest.day:
                 latest = doc
-        start = 1 if all(doc.starts_at_one for doc in docs) else numbers[0]
+        report.drafts = [
+            doc.name for doc in sorted(docs, key=lambda d: d.number) if doc.draft
+        ]
+        report.continued_from = starts.get((series, period))
+        if report.continued_from:
+            start = report.continued_from
+        elif all(doc.starts_at_one for doc in docs):
+            start = 1
+        else:
+            start = numbers[0]
         missing = sorted(set(range(start, numbers[-1] + 1)) - set(seen))
         for first, last in _ranges(missing):
             report.anomalies.append(

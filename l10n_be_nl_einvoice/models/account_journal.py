@@ -5,7 +5,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.numbering import NumberingError, Series
+from ..lib.numbering import NumberingError, Series, preset_layout
 from .einvoice_number_series import NUMBER_FORMATS, RESETS, SINCE_ALWAYS
 
 _logger = logging.getLogger(__name__)
@@ -56,6 +56,11 @@ SERIES_FIELDS = {
     "einvoice_number_padding": "padding",
     "einvoice_number_reset": "reset",
 }
+# The next numbers a user may set, to continue a series: journal field: kind.
+NEXT_NUMBER_FIELDS = {
+    "einvoice_next_number": "invoice",
+    "einvoice_next_refund_number": "refund",
+}
 # What the journal fields shown from the series depend on.
 SERIES_DEPENDS = [
     f"einvoice_series_ids.{name}" for name in (*SERIES_FIELDS.values(), "date_from")
@@ -83,10 +88,26 @@ class AccountJournal(models.Model):
     einvoice_number_padding = _series_field(fields.Integer, string="Counter width")
     einvoice_number_reset = _series_field(fields.Selection, RESETS, "Restart")
     einvoice_next_number = fields.Char(
-        string="Next invoice number", compute="_compute_einvoice_next_number"
+        string="Next invoice number",
+        compute="_compute_einvoice_next_number",
+        inverse="_inverse_einvoice_next_number",
+        help="The number the next invoice takes. To continue the series of a program "
+        "used before Odoo, type the number that follows its last invoice "
+        "(FA-2600735, or 735) before the first invoice is posted here: it is set "
+        "once, then follows on by itself.",
     )
     einvoice_next_refund_number = fields.Char(
-        string="Next credit note number", compute="_compute_einvoice_next_number"
+        string="Next credit note number",
+        compute="_compute_einvoice_next_number",
+        inverse="_inverse_einvoice_next_refund_number",
+        help="The number the next credit note takes; set once, as the next invoice "
+        "number, to continue an earlier program's series.",
+    )
+    einvoice_next_number_settable = fields.Boolean(
+        compute="_compute_einvoice_next_number"
+    )
+    einvoice_next_refund_number_settable = fields.Boolean(
+        compute="_compute_einvoice_next_number"
     )
     einvoice_numbering_notice = fields.Char(compute="_compute_einvoice_next_number")
 
@@ -107,6 +128,14 @@ class AccountJournal(models.Model):
             for jfield, sfield in SERIES_FIELDS.items():
                 journal[jfield] = latest[sfield] if latest else False
 
+    @api.onchange("einvoice_number_format")
+    def _onchange_einvoice_number_format(self):
+        # A preset restarts and pads its counter as its format says: the form shows
+        # it at once, not the restart of the format chosen before.
+        layout = preset_layout(self.einvoice_number_format)
+        if layout:
+            self.einvoice_number_padding, self.einvoice_number_reset = layout
+
     def _inverse_einvoice_numbering(self):
         today = fields.Date.context_today(self)
         for journal in self.filtered(lambda j: j.type == "sale"):
@@ -114,6 +143,7 @@ class AccountJournal(models.Model):
                 sfield: journal[jfield] for jfield, sfield in SERIES_FIELDS.items()
             }
             values = {k: v for k, v in values.items() if v not in (False, None)}
+            values = self.env["einvoice.number.series"]._with_preset_layout(values)
             latest = journal.einvoice_series_ids.sorted("date_from")[-1:]
             if latest and all(latest[k] == v for k, v in values.items()):
                 continue
@@ -164,6 +194,7 @@ class AccountJournal(models.Model):
     @api.depends(
         *SERIES_DEPENDS,
         "einvoice_series_ids.claim_ids",
+        "einvoice_series_ids.start_ids",
         "einvoice_numbering",
         "refund_sequence",
     )
@@ -171,21 +202,24 @@ class AccountJournal(models.Model):
     def _compute_einvoice_next_number(self):
         today = fields.Date.context_today(self)
         for journal in self:
-            journal.einvoice_next_number = journal.einvoice_next_refund_number = False
+            for fname in NEXT_NUMBER_FIELDS:
+                journal[fname] = False
+                journal[f"{fname}_settable"] = False
             journal.einvoice_numbering_notice = False
             version = journal._einvoice_managed() and journal._einvoice_series_at(today)
             if not version:
                 continue
             last_numbers = version._last_numbers()
-            for kind, fname in (
-                ("invoice", "einvoice_next_number"),
-                ("refund", "einvoice_next_refund_number"),
-            ):
+            first_numbers = version._first_numbers()
+            for fname, kind in NEXT_NUMBER_FIELDS.items():
                 if kind not in version._kinds():
                     continue
                 series = version._series(kind)
-                last = last_numbers.get((kind, series.period_key(today)), 0)
+                key = (kind, series.period_key(today))
+                last = last_numbers.get(key, first_numbers.get(key, 1) - 1)
                 journal[fname] = series.render(today, last + 1)
+                # Set once, before the legal numbering has given a number of it.
+                journal[f"{fname}_settable"] = not version._is_used(kind=kind)
             latest = journal.einvoice_series_ids.sorted("date_from")[-1:]
             if latest != version:
                 journal.einvoice_numbering_notice = _(
@@ -194,10 +228,46 @@ class AccountJournal(models.Model):
                     date=fields.Date.to_string(latest.date_from),
                 )
 
+    def _inverse_einvoice_next_number(self):
+        self._einvoice_continue("einvoice_next_number")
+
+    def _inverse_einvoice_next_refund_number(self):
+        self._einvoice_continue("einvoice_next_refund_number")
+
+    def _einvoice_continue(self, fname):
+        """Continue the series of today from the number written in `fname`."""
+        # Every value is read before any is set: setting one recomputes them all.
+        written = [(journal, journal[fname]) for journal in self]
+        today = fields.Date.context_today(self)
+        for journal, value in written:
+            if not value:
+                continue
+            version = journal._einvoice_managed() and journal._einvoice_series_at(today)
+            if not version:
+                raise UserError(
+                    _(
+                        "Journal %(journal)s has no legal invoice numbering: Odoo "
+                        "numbers its invoices.",
+                        journal=journal.display_name,
+                    )
+                )
+            self.env["einvoice.number.start"]._continue(
+                version, NEXT_NUMBER_FIELDS[fname], value
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # The next numbers continue the series the journal gets once created.
+        vals_list = [dict(vals) for vals in vals_list]
+        nexts = [
+            {k: vals.pop(k) for k in NEXT_NUMBER_FIELDS if k in vals}
+            for vals in vals_list
+        ]
         journals = super().create(vals_list)
         journals._einvoice_ensure_series()
+        for journal, values in zip(journals, nexts, strict=True):
+            if values:
+                journal.write(values)
         return journals
 
     def _einvoice_ensure_series(self):
@@ -279,6 +349,11 @@ class AccountJournal(models.Model):
             )
 
     def write(self, vals):
+        nexts = {k: vals[k] for k in NEXT_NUMBER_FIELDS if k in vals}
+        if nexts and len(nexts) < len(vals):
+            # A next number is read in the series as the rest of `vals` leaves it.
+            result = self.write({k: v for k, v in vals.items() if k not in nexts})
+            return self.write(nexts) and result
         if "type" in vals or "company_id" in vals:
             self._einvoice_check_no_numbered_invoices()
         result = super().write(vals)

@@ -80,6 +80,7 @@ class AccountMove(models.Model):
             claims._lock(version, kind, period)
             last, last_day = claims._last(version, kind, period)
             items = self._einvoice_in_date_order(key, groups[key], last, last_day)
+            self._einvoice_check_typed_names(items, last)
             moves = self.browse([move.id for move, _series, _day in items])
             first = claims._claim(
                 version, kind, period, moves, [day for *_i, day in items], last
@@ -95,6 +96,29 @@ class AccountMove(models.Model):
                     }
                 )
 
+    def _einvoice_check_typed_names(self, items, last):
+        """A number typed on a draft is the one it gets, or the posting is refused:
+        the legal numbering gives the numbers, and would otherwise replace it
+        without a word. Where a series continues an earlier program's, the
+        journal's next number says so, before the first posting."""
+        for offset, (move, series, day) in enumerate(items):
+            typed = move.name
+            given = series.render(day, last + 1 + offset)
+            if typed and typed != "/" and typed != given:
+                raise UserError(
+                    _(
+                        "%(typed)s was typed as the number of a draft, but the next "
+                        "number of journal %(journal)s is %(given)s, and the number is "
+                        "given at posting: clear it to post. To continue the series "
+                        "of a program used before, an accounting manager sets the "
+                        "journal's next invoice number (Invoice Numbering tab) before "
+                        "the first invoice is posted.",
+                        typed=typed,
+                        journal=move.journal_id.display_name,
+                        given=given,
+                    )
+                )
+
     def _einvoice_in_date_order(self, key, items, last, last_day):
         """Invoice dates follow the numbers of their series: an invoice dated
         before the last numbered one of its series and period (`key`) is refused,
@@ -106,16 +130,7 @@ class AccountMove(models.Model):
             backdating = move.company_id.einvoice_backdating
             if day < last_day and backdating != "allow":
                 if backdating == "refuse":
-                    version, kind, period = key
-                    last_move = self.sudo().search(
-                        [
-                            ("einvoice_series_id", "=", version.id),
-                            ("einvoice_kind", "=", kind),
-                            ("einvoice_period", "=", period),
-                            ("einvoice_number", "=", last),
-                        ],
-                        limit=1,
-                    )
+                    claims = self.env["einvoice.number.claim"]
                     raise UserError(
                         _(
                             "%(invoice)s cannot be dated %(date)s: the last invoice "
@@ -124,7 +139,7 @@ class AccountMove(models.Model):
                             "%(last_date)s or later.",
                             invoice=move.display_name,
                             date=format_date(self.env, day),
-                            last=last_move.name or last,
+                            last=claims._name_of(*key, last),
                             last_date=format_date(self.env, last_day),
                         )
                     )
@@ -132,6 +147,16 @@ class AccountMove(models.Model):
                 day = last_day
             kept.append((move, series, day))
         return kept
+
+    def _compute_name_placeholder(self):
+        # Odoo offers to type the first number of a journal on its first draft; the
+        # legal numbering gives it at posting (a series that continues an earlier
+        # program's is set on the journal): no number to type.
+        managed = self.filtered(
+            lambda m: not m.einvoice_number and m.journal_id._einvoice_managed()
+        )
+        managed.name_placeholder = False
+        return super(AccountMove, self - managed)._compute_name_placeholder()
 
     @api.depends("einvoice_number")
     def _compute_split_sequence(self):
@@ -256,15 +281,6 @@ class AccountMove(models.Model):
                 lambda m, wanted=wanted: m.einvoice_number not in wanted
             )
             if not_last:
-                last_move = self.sudo().search(
-                    [
-                        ("einvoice_series_id", "=", key[0].id),
-                        ("einvoice_kind", "=", key[1]),
-                        ("einvoice_period", "=", key[2]),
-                        ("einvoice_number", "=", last),
-                    ],
-                    limit=1,
-                )
                 self._einvoice_refuse_deletion(
                     not_last,
                     _(
@@ -272,7 +288,7 @@ class AccountMove(models.Model):
                         "series can be (here %(last)s), or a number would be missing. "
                         "%(hint)s",
                         name=not_last[0].name,
-                        last=last_move.name or last,
+                        last=claims._name_of(*key, last),
                         hint=self._einvoice_credit_note_hint(),
                     ),
                 )

@@ -6,8 +6,9 @@ from .einvoice_number_series import KINDS
 
 class EinvoiceNumberLog(models.Model):
     """What happened to numbers outside normal posting: the deletion of the last
-    invoice of a series, whose number then goes to the next invoice. Written by the
-    code only; nobody can change or delete an entry."""
+    invoice of a series, whose number then goes to the next invoice, and the number
+    a series was continued from, after an earlier program's. Written by the code
+    only; nobody can change or delete an entry."""
 
     _name = "einvoice.number.log"
     _description = "Invoice numbering audit log"
@@ -23,9 +24,17 @@ class EinvoiceNumberLog(models.Model):
     number = fields.Integer(readonly=True)
     name = fields.Char(string="Invoice number", readonly=True)
     event = fields.Selection(
-        [("deleted", "Last invoice deleted, number given back")],
+        [
+            ("deleted", "Last invoice deleted, number given back"),
+            ("continued", "Series continued from a number set by hand"),
+        ],
         required=True,
         readonly=True,
+    )
+    next_before = fields.Char(
+        string="Next number before",
+        readonly=True,
+        help="For a series continued from a number: the next number it had.",
     )
     move_id = fields.Integer(string="Invoice ID", readonly=True)
     partner_id = fields.Many2one("res.partner", readonly=True)

@@ -7,7 +7,13 @@ import psycopg2.errors
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib.numbering import NumberingError, series_for
+from ..lib.numbering import (
+    PRESETS,
+    NumberingError,
+    period_first_day,
+    preset_layout,
+    series_for,
+)
 
 SINCE_ALWAYS = date(1900, 1, 1)
 NUMBER_FORMATS = [
@@ -20,6 +26,11 @@ RESETS = [("month", "Every month"), ("year", "Every year"), ("never", "Never")]
 KINDS = [("invoice", "Invoices"), ("refund", "Credit notes")]
 # The first key of the advisory locks of the numbering ("EINV").
 LOCK_SPACE = 0x45494E56
+
+
+def like_escape(text):
+    """`text` as the start of an `=like` pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class EinvoiceNumberSeries(models.Model):
@@ -44,6 +55,7 @@ class EinvoiceNumberSeries(models.Model):
     padding = fields.Integer(string="Counter width", default=5)
     reset = fields.Selection(RESETS, string="Restart", default="year")
     claim_ids = fields.One2many("einvoice.number.claim", "series_id", readonly=True)
+    start_ids = fields.One2many("einvoice.number.start", "series_id", readonly=True)
 
     _sql_constraints = [
         (
@@ -52,6 +64,42 @@ class EinvoiceNumberSeries(models.Model):
             "A journal has one number series per starting date.",
         ),
     ]
+
+    def init(self):
+        # A preset's width and restart are the preset's: versions saved before they
+        # followed it showed another restart than the one they number by.
+        for number_format in PRESETS:
+            padding, reset = preset_layout(number_format)
+            self.env.cr.execute(
+                """UPDATE einvoice_number_series SET padding = %s, reset = %s
+                    WHERE number_format = %s
+                      AND (padding IS DISTINCT FROM %s OR reset IS DISTINCT FROM %s)""",
+                (padding, reset, number_format, padding, reset),
+            )
+
+    @api.model
+    def _with_preset_layout(self, vals):
+        """`vals` with the width and restart of the preset format they set."""
+        layout = preset_layout(vals.get("number_format"))
+        if layout:
+            vals = dict(vals, padding=layout[0], reset=layout[1])
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._with_preset_layout(v) for v in vals_list])
+
+    def write(self, vals):
+        if "number_format" in vals:
+            return super().write(self._with_preset_layout(vals))
+        if {"padding", "reset"} & vals.keys():
+            # A preset keeps its own width and restart.
+            presets = self.filtered(lambda s: preset_layout(s.number_format))
+            own = {k: v for k, v in vals.items() if k not in ("padding", "reset")}
+            if presets and own:
+                super(EinvoiceNumberSeries, presets).write(own)
+            return super(EinvoiceNumberSeries, self - presets).write(vals)
+        return super().write(vals)
 
     def _series(self, kind):
         """The pure series (lib.numbering.Series) for invoices or credit notes."""
@@ -65,13 +113,48 @@ class EinvoiceNumberSeries(models.Model):
             ("invoice", "refund") if self.journal_id.refund_sequence else ("invoice",)
         )
 
-    def _is_used(self, period=None):
+    def _is_used(self, period=None, kind=None):
+        """Whether numbers were issued in this version (in `period`, of `kind`): by
+        the legal numbering, or by the earlier program a series continues."""
         self.ensure_one()
         domain = [("series_id", "=", self.id)]
         if period is not None:
             domain.append(("period", "=", period))
+        if kind is not None:
+            domain.append(("kind", "=", kind))
         claims = self.env["einvoice.number.claim"].sudo()
-        return bool(claims.search_count(domain, limit=1))
+        starts = self.env["einvoice.number.start"].sudo()
+        return bool(
+            claims.search_count(domain, limit=1) or starts.search_count(domain, limit=1)
+        )
+
+    def _first_numbers(self):
+        """{(kind, period): the first number the legal numbering gives} of the
+        kinds and periods this version continues an earlier numbering in."""
+        self.ensure_one()
+        return {(start.kind, start.period): start.number for start in self.start_ids}
+
+    def _highest_name_taken(self, kind, day):
+        """(number, name) of the highest number of `kind` in the period of `day`
+        that an invoice of the journal carries, whoever numbered it; None if none
+        does."""
+        self.ensure_one()
+        series = self._series(kind)
+        prefix = series.prefix(day)
+        names = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("journal_id", "=", self.journal_id.id),
+                    ("name", "=like", like_escape(prefix) + "%"),
+                    ("posted_before", "=", True),
+                ]
+            )
+            .mapped("name")
+        )
+        numbered = [(series.number_of(name, day), name) for name in names]
+        return max((pair for pair in numbered if pair[0]), default=None)
 
     def _last_numbers(self):
         """{(kind, period): last number issued}, as this transaction sees them."""
@@ -91,9 +174,7 @@ class EinvoiceNumberSeries(models.Model):
         for version in self:
             for kind in version._kinds():
                 prefix = version._series(kind).prefix(version.date_from)
-                escaped = (
-                    prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                )
+                escaped = like_escape(prefix)
                 taken = moves.search(
                     [
                         ("journal_id", "=", version.journal_id.id),
@@ -333,29 +414,83 @@ class EinvoiceNumberClaim(models.Model):
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
 
     def _last(self, version, kind, period):
-        """(number, invoice date) of the last number issued, under the lock.
+        """(number, invoice date) of the last number issued, under the lock; for a
+        series continued from a number, the one before it when the legal numbering
+        has issued none yet.
 
         This transaction's snapshot may be older than the lock: it misses numbers
         others committed since and still shows numbers others gave back since.
         So the last number others committed is read on a connection of its own,
         less the numbers this transaction gave back; a higher number this
         transaction sees is its own claim, or one given back by another since,
-        which a probe tells apart (it is free)."""
+        which a probe tells apart (it is free). The number a series continues from
+        is read both ways too: set by another since, or in this transaction."""
         query = """SELECT number, day FROM einvoice_number_claim
                     WHERE series_id = %s AND kind = %s AND period = %s
                       AND number >= %s
                     ORDER BY number DESC LIMIT %s"""
-        released = self._released().get((version.id, kind, period), set())
+        start_query = """SELECT number FROM einvoice_number_start
+                          WHERE series_id = %s AND kind = %s AND period = %s"""
+        key = (version.id, kind, period)
+        released = self._released().get(key, set())
         with self.env.registry.cursor() as fresh:
-            fresh.execute(query, (version.id, kind, period, 0, len(released) + 1))
+            fresh.execute(query, (*key, 0, len(released) + 1))
             committed = [row for row in fresh.fetchall() if row[0] not in released]
-        last = committed[0] if committed else (0, None)
-        self.env.cr.execute(query, (version.id, kind, period, last[0] + 1, 1))
+            fresh.execute(start_query, key)
+            starts = fresh.fetchall()
+        self.env["einvoice.number.start"].flush_model()
+        self.env.cr.execute(start_query, key)
+        starts += self.env.cr.fetchall()
+        before_start = max((number for (number,) in starts), default=1) - 1
+        last = committed[0] if committed else (before_start, None)
+        self.env.cr.execute(query, (*key, last[0] + 1, 1))
         seen = self.env.cr.fetchone()
         if seen and not self._is_free(version, kind, period, last[0] + 1):
             # This transaction claimed numbers after what others committed.
             return seen
         return last
+
+    def _last_claim(self, version, kind):
+        """(period, number) of the last number the legal numbering issued of `kind`
+        in `version`, in any period, committed or this transaction's; None if it
+        issued none."""
+        query = """SELECT period, number FROM einvoice_number_claim
+                    WHERE series_id = %s AND kind = %s
+                    ORDER BY period DESC, number DESC LIMIT 1"""
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(query, (version.id, kind))
+            rows = fresh.fetchall()
+        self.env.cr.execute(query, (version.id, kind))
+        rows += self.env.cr.fetchall()
+        return max(rows, default=None)
+
+    def _name_of(self, version, kind, period, number):
+        """The name of the invoice that holds `number`. A number read as another
+        transaction committed it (`_last`) may be on an invoice this transaction's
+        snapshot does not show yet: its name is then read on a connection of its
+        own. A number on no invoice (claimed by hand in the database) is named as
+        the series writes it."""
+        domain = [
+            ("einvoice_series_id", "=", version.id),
+            ("einvoice_kind", "=", kind),
+            ("einvoice_period", "=", period),
+            ("einvoice_number", "=", number),
+        ]
+        move = self.env["account.move"].sudo().search(domain, limit=1)
+        if move:
+            return move.name
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(
+                """SELECT name FROM account_move
+                    WHERE einvoice_series_id = %s AND einvoice_kind = %s
+                      AND einvoice_period = %s AND einvoice_number = %s
+                    LIMIT 1""",
+                (version.id, kind, period, number),
+            )
+            row = fresh.fetchone()
+        if row and row[0]:
+            return row[0]
+        return version._series(kind).render(period_first_day(period), number)
 
     def _released(self):
         """{(series, kind, period): numbers} this transaction gave back."""

@@ -108,6 +108,26 @@ class TestNumberingAccess(AccessCase):
         self.assertTrue(row["einvoice_next_refund_number"].startswith("WC-"))
         self.refused("internal", "account.journal", "read", [journal.id], fields_)
 
+    def test_accounting_managers_continue_a_series_billing_users_may_not(self):
+        journal = self.env["account.journal"].create(
+            {"name": "Shop sales", "code": "SHP", "type": "sale"}
+        )
+        continued = {"einvoice_next_number": "735"}
+        self.refused("billing", "account.journal", "write", [journal.id], continued)
+        self.allowed("manager", "account.journal", "write", [journal.id], continued)
+        [row] = self.allowed(
+            "billing", "account.journal", "read", [journal.id], ["einvoice_next_number"]
+        )
+        self.assertTrue(row["einvoice_next_number"].endswith("00735"))
+        log = self.allowed(
+            "billing", "einvoice.number.log", "search_read",
+            [("journal_id", "=", journal.id)], ["event", "next_before", "user_id"],
+        )  # fmt: skip
+        self.assertEqual(
+            [(r["event"], r["user_id"][0]) for r in log],
+            [("continued", self.users["manager"].id)],
+        )
+
     def test_billing_users_audit_the_numbering_and_read_the_log(self):
         self.make_invoice()
         period = ("2026-01-01", "2026-12-31")

@@ -320,3 +320,31 @@ class TestNumbering(NumberingCommon):
         invoice = self.invoice(journal=journal)
         refund = self.invoice(move_type="out_refund", journal=journal)
         self.assertEqual((invoice.name, refund.name), ("S-2600001", "S-2600002"))
+
+    def test_the_form_shows_the_restart_of_the_format_chosen(self):
+        journal = self.journal.with_user(self.accountant)
+        with Form(journal) as form:
+            self.assertEqual(form.einvoice_number_reset, "year")
+            form.einvoice_number_format = "yymm"
+            self.assertEqual(
+                (form.einvoice_number_reset, form.einvoice_number_padding),
+                ("month", 3),
+            )
+        journal.invalidate_recordset()
+        self.assertEqual(journal.einvoice_series_ids.reset, "month")
+        form = Form(journal)
+        self.assertEqual(form.einvoice_number_reset, "month")
+        form.einvoice_number_format = "plain"
+        self.assertEqual(form.einvoice_number_reset, "never")
+        # A custom format keeps the restart the form shows, to change at will.
+        form.einvoice_number_format = "custom"
+        self.assertEqual(form.einvoice_number_reset, "never")
+
+    def test_a_preset_keeps_its_own_restart_whatever_is_written(self):
+        self.journal.write(
+            {"einvoice_number_format": "yymm", "einvoice_number_reset": "year"}
+        )
+        self.journal.invalidate_recordset()  # the written value, until read again
+        self.assertEqual(self.journal.einvoice_number_reset, "month")
+        self.journal.einvoice_series_ids.reset = "never"
+        self.assertEqual(self.journal.einvoice_series_ids.reset, "month")

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -139,3 +140,39 @@ class TestNumberingAudit(NumberingCommon):
             [(li.series, li.count, li.anomaly_count) for li in wizard.line_ids],
             [("Legacy BEF / BEF/2026/", 2, 0)],
         )
+
+    def test_the_audit_says_which_issued_numbers_are_on_drafts_now(self):
+        today = fields.Date.context_today(self.journal)
+        first, second, third = (self.invoice(day=today) for _i in range(3))
+        (third + first).button_draft()  # each keeps its number: it is issued
+        wizard = self._audit(
+            date_from=date(today.year, 1, 1), date_to=date(today.year, 12, 31)
+        )
+        line = wizard.line_ids
+        self.assertEqual((line.count, line.anomaly_count, line.draft_count), (3, 0, 2))
+        self.assertEqual(
+            line.notes,
+            f"2 of the 3 issued numbers are on drafts now: {first.name}, {third.name}.",
+        )
+        self.assertEqual(second.state, "posted")
+        csv_text = base64.b64decode(
+            self.env["ir.attachment"]
+            .browse(int(wizard.action_export_csv()["url"].split("/")[3].split("?")[0]))
+            .datas
+        ).decode("utf-8-sig")
+        self.assertIn(";Anomalies;On drafts;Notes", csv_text)
+        self.assertIn(f";2;2 of the 3 issued numbers are on drafts now: {first.name}",
+                      csv_text)  # fmt: skip
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "l10n_be_nl_einvoice.action_report_numbering_audit", wizard.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("On drafts", html)
+        self.assertIn(f"on drafts now: {first.name}, {third.name}", html)
+        [row] = self.env["einvoice.numbering.audit"].audit_numbering(
+            str(date(today.year, 1, 1)), str(date(today.year, 12, 31)), self.journal.ids
+        )
+        self.assertEqual(row["draft_count"], 2)

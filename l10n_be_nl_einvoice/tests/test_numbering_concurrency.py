@@ -8,6 +8,7 @@ Each connection commits as a worker would: that is what is tested."""
 import threading
 import time
 from collections import Counter
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
@@ -92,6 +93,10 @@ class TestNumberingConcurrency(TransactionCase):
                 move.unlink()
             cr.execute(
                 "DELETE FROM einvoice_number_log WHERE journal_id = %s",
+                (self.journal_id,),
+            )
+            cr.execute(
+                "DELETE FROM einvoice_number_start WHERE journal_id = %s",
                 (self.journal_id,),
             )
             cr.execute(
@@ -275,3 +280,58 @@ class TestNumberingConcurrency(TransactionCase):
                 posted.button_draft()
                 cr.commit()
             to_delete = new
+
+    def test_a_refusal_names_an_invoice_numbered_since_this_transaction_began(self):
+        """Under load, the last invoice of a series may be one another connection
+        numbered after this transaction's snapshot: the refusals name it all the
+        same, not by its bare number."""
+        registry = self.env.registry
+        first_draft, second_draft = self.draft_ids[:2]
+        with registry.cursor() as mine:
+            env = api.Environment(mine, SUPERUSER_ID, {})
+            to_delete = env["account.move"].browse(self.to_delete_id)
+            self.assertEqual(to_delete.einvoice_number, 1)  # the snapshot is taken
+            with registry.cursor() as other:
+                other_env = api.Environment(other, SUPERUSER_ID, {})
+                posted = other_env["account.move"].browse(first_draft)
+                posted.action_post()
+                last_name, last_day = posted.name, posted.invoice_date
+                other.commit()
+            self.assertEqual(env["account.move"].browse(first_draft).state, "draft")
+            with self.assertRaises(UserError) as refused:
+                to_delete.unlink()
+            self.assertIn(f"(here {last_name})", str(refused.exception))
+            # The same for an invoice dated before that last one.
+            env.company.einvoice_backdating = "refuse"
+            early = env["account.move"].browse(second_draft)
+            early.invoice_date = last_day - timedelta(days=1)
+            with self.assertRaises(UserError) as refused:
+                early.action_post()
+            self.assertIn(
+                f"of its series, {last_name}, is dated", str(refused.exception)
+            )
+            mine.rollback()
+
+    def test_a_posting_takes_the_number_a_series_was_continued_from_meanwhile(self):
+        """A manager continues the series while a posting transaction is under way:
+        the posting, whose snapshot is older, still takes the number set."""
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            # The series has issued nothing once its last invoice is gone.
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["account.move"].browse(self.to_delete_id).unlink()
+            cr.commit()
+        with registry.cursor() as mine:
+            env = api.Environment(mine, SUPERUSER_ID, {})
+            draft = env["account.move"].browse(self.draft_ids[0])
+            draft.invoice_date = fields.Date.context_today(draft)
+            with registry.cursor() as other:
+                other_env = api.Environment(other, SUPERUSER_ID, {})
+                journal = other_env["account.journal"].browse(self.journal_id)
+                journal.einvoice_next_number = "735"
+                continued = journal.einvoice_next_number
+                other.commit()
+            draft.action_post()
+            self.assertEqual((draft.name, draft.einvoice_number), (continued, 735))
+            mine.commit()
+        self.assertTrue(continued.endswith("00735"))

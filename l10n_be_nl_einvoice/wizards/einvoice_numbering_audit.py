@@ -49,7 +49,9 @@ class EinvoiceNumberingAudit(models.TransientModel):
 
     def _issued(self):
         """Every numbered document of the series touched by the period, whole series
-        periods included, so that a period cut in two shows no false gap."""
+        periods included, so that a period cut in two shows no false gap; the
+        journal of each series; and the number each series continued from
+        (`einvoice.number.start`), by series and period."""
         self.ensure_one()
         moves = self.env["account.move"].sudo()
         domain = [
@@ -79,12 +81,21 @@ class EinvoiceNumberingAudit(models.TransientModel):
                 (m.einvoice_series_id.id, m.einvoice_kind, m.einvoice_period) in keys
             )
         )
-        issued, journals = [], {}
+        issued, journals, starts = [], {}, {}
+        continued = {
+            (start.series_id.id, start.kind, start.period): start
+            for start in whole.einvoice_series_id.start_ids
+        }
         for move in whole:
             series = move.einvoice_series_id._series(move.einvoice_kind)
             day = move._einvoice_day()
             label = f"{move.journal_id.name} / {series.prefix(day)}"
             journals[label] = move.journal_id.id
+            start = continued.get(
+                (move.einvoice_series_id.id, move.einvoice_kind, move.einvoice_period)
+            )
+            if start:
+                starts[(label, move.einvoice_period)] = start
             issued.append(
                 Issued(
                     label,
@@ -93,6 +104,7 @@ class EinvoiceNumberingAudit(models.TransientModel):
                     move.name,
                     series.render(day, move.einvoice_number),
                     day=move.invoice_date,
+                    draft=move.state == "draft",
                 )
             )
         # Documents numbered by Odoo before the legal numbering: Odoo's own split of
@@ -108,17 +120,19 @@ class EinvoiceNumberingAudit(models.TransientModel):
                     move.name,
                     None,
                     starts_at_one=False,
+                    draft=move.state == "draft",
                 )
             )
-        return issued, journals
+        return issued, journals, starts
 
     def action_run(self):
         self.ensure_one()
         self.line_ids.unlink()
         labels = dict(self.env["einvoice.numbering.audit.line"]._anomaly_labels())
         lines = []
-        issued, journals = self._issued()
-        for report in audit(issued):
+        issued, journals, starts = self._issued()
+        numbers = {key: start.number for key, start in starts.items()}
+        for report in audit(issued, numbers):
             lines.append(
                 {
                     "audit_id": self.id,
@@ -133,6 +147,10 @@ class EinvoiceNumberingAudit(models.TransientModel):
                         f"{labels[kind]} {text}"
                         for kind, _number, text in report.anomalies
                     ),
+                    "draft_count": len(report.drafts),
+                    "notes": self._notes(
+                        report, starts.get((report.series, report.period))
+                    ),
                 }
             )
         self.env["einvoice.numbering.audit.line"].create(lines)
@@ -143,6 +161,33 @@ class EinvoiceNumberingAudit(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _notes(self, report, start):
+        """What the report says beside the anomalies: where an earlier program's
+        numbers end, and which issued numbers are on drafts now (a draft keeps its
+        number: it is issued, and posted again under it)."""
+        notes = []
+        if start:
+            notes.append(
+                _(
+                    "Series continued from %(name)s, set by %(user)s on %(date)s: "
+                    "the numbers before it were issued by an earlier program.",
+                    name=start.name,
+                    user=start.user_id.name or "",
+                    date=fields.Date.to_string(start._set_on()),
+                )
+            )
+        if report.drafts:
+            notes.append(
+                _(
+                    "%(count)s of the %(total)s issued numbers are on drafts now: "
+                    "%(names)s.",
+                    count=len(report.drafts),
+                    total=report.count,
+                    names=", ".join(report.drafts),
+                )
+            )
+        return "\n".join(notes)
 
     @api.model
     def audit_numbering(self, date_from, date_to, journal_ids=None):
@@ -165,6 +210,8 @@ class EinvoiceNumberingAudit(models.TransientModel):
                 "count",
                 "anomaly_count",
                 "anomalies",
+                "draft_count",
+                "notes",
             ]
         )
 
@@ -180,6 +227,8 @@ class EinvoiceNumberingAudit(models.TransientModel):
                 _("Last number"),
                 _("Count"),
                 _("Anomalies"),
+                _("On drafts"),
+                _("Notes"),
             ]
         )
         for line in self.line_ids:
@@ -191,6 +240,8 @@ class EinvoiceNumberingAudit(models.TransientModel):
                     line.last_number,
                     line.count,
                     (line.anomalies or "").replace("\n", " | "),
+                    line.draft_count,
+                    (line.notes or "").replace("\n", " | "),
                 ]
             )
         return buffer.getvalue().encode("utf-8-sig")  # a BOM, for spreadsheet programs
@@ -282,6 +333,13 @@ class EinvoiceNumberingAuditLine(models.TransientModel):
     count = fields.Integer(readonly=True)
     anomaly_count = fields.Integer(string="Anomalies found", readonly=True)
     anomalies = fields.Text(readonly=True)
+    draft_count = fields.Integer(
+        string="On drafts",
+        readonly=True,
+        help="Issued numbers on documents reset to draft since: they keep their "
+        "number and count as issued.",
+    )
+    notes = fields.Text(readonly=True)
 
     @api.model
     def _anomaly_labels(self):

@@ -1,7 +1,13 @@
 from datetime import date
 
 import pytest
-from l10n_be_nl_einvoice_lib.numbering import NumberingError, Series, series_for
+from l10n_be_nl_einvoice_lib.numbering import (
+    NumberingError,
+    Series,
+    period_first_day,
+    preset_layout,
+    series_for,
+)
 
 NOV = date(2026, 11, 23)
 
@@ -72,3 +78,56 @@ def test_presets_take_no_placeholders_and_numbers_start_at_one():
         series_for("plain", "FA-").render(NOV, 0)
     with pytest.raises(NumberingError, match="unknown number format"):
         series_for("weekly", "FA-")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "number"),
+    [
+        ("yy", "FA-2600735", 735),
+        ("yy", "735", 735),
+        ("yy", " FA-2600735 ", 735),
+        ("yymm", "FA-2611012", 12),
+        ("plain", "FA-00735", 735),
+        # the form is exact: another width, year, month or prefix is not the series'
+        ("yy", "FA-26000735", None),
+        ("yy", "FA-260735", None),
+        ("yy", "FA-2500735", None),
+        ("yymm", "FA-2610012", None),
+        ("yy", "CN-2600735", None),
+        ("yy", "0", None),
+        ("yy", "-3", None),
+        ("yy", "7.5", None),
+        ("yy", "", None),
+    ],
+)
+def test_a_next_number_is_read_as_the_series_writes_it_or_as_a_counter(
+    fmt, text, number
+):
+    assert series_for(fmt, "FA-").parse(text, NOV) == number
+
+
+def test_a_prefix_of_digits_reads_as_the_series_writes_it():
+    series = series_for("custom", "%(y)s", 5, "year")
+    assert series.parse("2600735", NOV) == 735
+    assert series.parse("735", NOV) == 735
+
+
+def test_the_form_of_a_number_names_prefix_period_and_width():
+    assert series_for("yy", "FA-").form(NOV) == "FA-26NNNNN"
+    assert series_for("yymm", "FA-").form(NOV) == "FA-2611NNN"
+    assert series_for("custom", "F/%(year)s/", 4, "year").form(NOV) == "F/2026/NNNN"
+
+
+def test_a_preset_has_its_own_width_and_restart():
+    assert preset_layout("yymm") == (3, "month")
+    assert preset_layout("yy") == (5, "year")
+    assert preset_layout("plain") == (5, "never")
+    assert preset_layout("custom") is None
+
+
+def test_the_first_day_of_a_period_renders_its_numbers():
+    assert period_first_day("2026-11") == date(2026, 11, 1)
+    assert period_first_day("2026") == date(2026, 1, 1)
+    monthly = series_for("yymm", "FA-")
+    assert monthly.render(period_first_day("2026-11"), 4) == "FA-2611004"
+    assert series_for("plain", "FA-").render(period_first_day("all"), 4) == "FA-00004"

@@ -66,3 +66,24 @@ def test_an_invoice_dated_before_an_earlier_number_is_reported():
     assert report.anomalies == [
         ("date", 3, "FA-2600003 (2026-11-10) after FA-2600002 (2026-11-20)")
     ]
+
+
+def test_the_numbers_before_a_continued_series_are_not_missing():
+    issued = [doc(735), doc(736), doc(738)]
+    [report] = audit(issued, {("J / FA-26", "2026"): 735})
+    assert report.continued_from == 735
+    assert report.anomalies == [("gap", 737, "737")]
+    [plain] = audit(issued)
+    assert plain.continued_from is None
+    assert plain.anomalies[0] == ("gap", 1, "1-734")
+
+
+def test_numbers_on_drafts_are_issued_and_named():
+    issued = [
+        doc(1),
+        Issued("J / FA-26", "2026", 3, "FA-2600003", "FA-2600003", draft=True),
+        Issued("J / FA-26", "2026", 2, "FA-2600002", "FA-2600002", draft=True),
+    ]
+    [report] = audit(issued)
+    assert (report.count, report.anomalies) == (3, [])
+    assert report.drafts == ["FA-2600002", "FA-2600003"]
