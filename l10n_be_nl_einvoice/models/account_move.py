@@ -54,8 +54,10 @@ class AccountMove(models.Model):
         )
 
     def _einvoice_assign_numbers(self):
-        """Give each move the next number of its series and period, in date order.
+        """Claim for each move the next number of its series and period, in date
+        order; return {move id: its name and number}, for the write that posts it.
         Called as the moves become posted, inside the posting transaction."""
+        numbers = {}
         groups = defaultdict(list)
         for move in self._einvoice_to_number().sorted(
             lambda m: (m._einvoice_day(), m.id)
@@ -86,15 +88,14 @@ class AccountMove(models.Model):
                 version, kind, period, moves, [day for *_i, day in items], last
             )
             for offset, (move, series, day) in enumerate(items):
-                move.write(
-                    {
-                        "name": series.render(day, first + offset),
-                        "einvoice_series_id": version.id,
-                        "einvoice_kind": kind,
-                        "einvoice_period": period,
-                        "einvoice_number": first + offset,
-                    }
-                )
+                numbers[move.id] = {
+                    "name": series.render(day, first + offset),
+                    "einvoice_series_id": version.id,
+                    "einvoice_kind": kind,
+                    "einvoice_period": period,
+                    "einvoice_number": first + offset,
+                }
+        return numbers
 
     def _einvoice_check_typed_names(self, items, last):
         """A number typed on a draft is the one it gets, or the posting is refused:
@@ -225,7 +226,15 @@ class AccountMove(models.Model):
         if vals.get("is_move_sent"):
             vals = dict(vals, einvoice_sent=True)
         if vals.get("state") == "posted":
-            self._einvoice_assign_numbers()
+            numbers = self._einvoice_assign_numbers()
+            if numbers:
+                # Each move is posted with its number in one write: a second
+                # write of the number would run Odoo's posting work again (the
+                # payment reference, the lines' synchronisation).
+                for move in self.filtered(lambda m: m.id in numbers):
+                    super(AccountMove, move).write({**vals, **numbers[move.id]})
+                rest = self.filtered(lambda m: m.id not in numbers)
+                return super(AccountMove, rest).write(vals) if rest else True
         return super().write(vals)
 
     # -- deletion ----------------------------------------------------------------------

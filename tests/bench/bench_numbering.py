@@ -5,8 +5,10 @@
   against a server with 4 workers (targets: throughput at least stock's with 1 and
   with 4 clients, 4 clients at least 1.8 x one client, no error reaches a client);
   the time of each call, p50 and p95;
-* PostgreSQL ERRORs the postings logged (read from PostgreSQL's log where this user
-  may read it; target: none, not one per posting).
+* PostgreSQL ERRORs the postings logged, by message (read from PostgreSQL's log
+  where this user may read it; target: none from the numbering; Odoo itself logs a
+  "could not serialize access" when two postings for the same customer raise its
+  customer rank at once, on both journals).
 
 Both journals live in the same database, with the same customer, product lines and
 dates; "stock" is a sales journal with legal numbering off, numbered by Odoo.
@@ -15,6 +17,7 @@ dates; "stock" is a sales journal with legal numbering off, numbered by Odoo.
 """
 
 import argparse
+import collections
 import glob
 import os
 import statistics
@@ -263,8 +266,11 @@ def main():
                     f"  PostgreSQL ERRORs logged while posting, {kind}: "
                     f"{len(logged[kind])} for {posted[kind]} invoices (target: 0)"
                 )
-                for line in logged[kind][:3]:
-                    print(f"         {line.split(' ERROR:', 1)[-1].strip()}")
+                messages = collections.Counter(
+                    line.split(" ERROR:", 1)[-1].strip() for line in logged[kind]
+                )
+                for message, count in messages.most_common(5):
+                    print(f"         {count:5}  {message}")
         else:
             print("  PostgreSQL's log is not readable here: ERRORs not counted")
         print(
