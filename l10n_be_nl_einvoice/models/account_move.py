@@ -116,13 +116,17 @@ class AccountMove(models.Model):
                         ],
                         limit=1,
                     )
+                    # A draft has no number yet: its customer says which one it is.
+                    invoice = move.display_name
+                    if move.partner_id:
+                        invoice = f"{invoice} ({move.partner_id.display_name})"
                     raise UserError(
                         _(
                             "%(invoice)s cannot be dated %(date)s: the last invoice "
                             "of its series, %(last)s, is dated %(last_date)s, and a "
                             "series keeps its dates in number order. Date it "
                             "%(last_date)s or later.",
-                            invoice=move.display_name,
+                            invoice=invoice,
                             date=format_date(self.env, day),
                             last=last_move.name or last,
                             last_date=format_date(self.env, last_day),
