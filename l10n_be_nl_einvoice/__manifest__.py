@@ -3,7 +3,7 @@
     "name": "Belgian and Dutch e-invoicing",
     "summary": "Gap-free numbering, OGM/RF references, validated UBL (Peppol BIS 3, "
     "NLCIUS, UBL.BE), bulk sending with proof, bank statement import, reminders",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Accounting/Localizations/EDI",
     "website": "https://github.com/einvoice-be-nl/einvoice-be-nl",
     "author": "BE/NL e-invoicing contributors",

@@ -2,5 +2,7 @@
 
 
 def post_init_hook(env):
-    """Existing databases: each sales journal continues from its last number."""
+    """Existing databases: each sales journal numbered legally (by default those of
+    Belgian and Dutch companies, set as the field is added) continues from its last
+    number."""
     env["account.journal"].search([("type", "=", "sale")])._einvoice_ensure_series()

@@ -14,6 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.l10n_be_nl_einvoice.tests.common import (
     DemoXmlrpcCase,
+    own_sales_journal,
     start_loopback_smtp,
 )
 
@@ -51,6 +52,8 @@ class TestOverXmlrpc(DemoXmlrpcCase):
                 "partner_id": env["res.partner"]
                 .search([("name", "=", "Bakkerij Janssens BV")])
                 .id,
+                # A fixed date: in a sales journal of the test's own.
+                "journal_id": own_sales_journal(env, self.company).id,
                 "invoice_date": date(2026, 11, 2),
                 "invoice_line_ids": [
                     Command.create({"name": "Repair", "price_unit": 80})

@@ -13,7 +13,10 @@ from odoo.tests import tagged
 
 from odoo.addons.l10n_be_nl_einvoice.lib.coda_writer import Payment, write
 from odoo.addons.l10n_be_nl_einvoice.lib.ubl_validate import get_validator
-from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoCompanyCase
+from odoo.addons.l10n_be_nl_einvoice.tests.common import (
+    DemoCompanyCase,
+    own_sales_journal,
+)
 
 from ..lib import client as client_module
 from ..models.codabox_connection import FETCH_LOCK
@@ -66,12 +69,12 @@ class CodaboxCase(DemoCompanyCase):
         )
         return username
 
-    def invoice(self, price=100.0, day=None):
+    def invoice(self, price=100.0, day=None, journal=None):
         move = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
-                "journal_id": self.journal.id,
+                "journal_id": (journal or self.journal).id,
                 "invoice_date": day or fields.Date.context_today(self.env.user),
                 "invoice_line_ids": [
                     Command.create(
@@ -489,10 +492,13 @@ class TestInvoicesOut(CodaboxCase):
     def test_the_period_lists_the_unsent_invoices_of_this_year_oldest_first(self):
         self.connect()
         today = fields.Date.context_today(self.env.user)
-        first = self.invoice(day=today.replace(day=1))
+        # The invoices of the 1st go in a journal of the test's own: the demo
+        # journal's series has invoices of later days, and keeps its dates in order.
+        own = own_sales_journal(self.env, self.company)
+        first = self.invoice(day=today.replace(day=1), journal=own)
         second = self.invoice(day=today)
         first.with_user(self.billing).codabox_send()
-        later = self.invoice(day=today.replace(day=1))
+        later = self.invoice(day=today.replace(day=1), journal=own)
         wizard = self.env["codabox.send.wizard"].with_user(self.billing).create({})
         self.assertEqual(wizard.date_from, today.replace(month=1, day=1))
         listed = wizard.move_ids

@@ -72,10 +72,14 @@ class AccountJournal(models.Model):
 
     einvoice_numbering = fields.Boolean(
         string="Legal invoice numbering",
-        default=True,
+        compute="_compute_einvoice_numbering_default",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Number the invoices and credit notes of this sales journal without "
         "gaps: a number is taken when an invoice is posted, never changes, and only "
-        "the last invoice of a series can be deleted, if it was never sent.",
+        "the last invoice of a series can be deleted, if it was never sent. On by "
+        "default for the journals of Belgian and Dutch companies.",
     )
     einvoice_series_ids = fields.One2many(
         "einvoice.number.series", "journal_id", string="Number series", readonly=True
@@ -110,6 +114,19 @@ class AccountJournal(models.Model):
         compute="_compute_einvoice_next_number"
     )
     einvoice_numbering_notice = fields.Char(compute="_compute_einvoice_next_number")
+
+    @api.depends("company_id")
+    def _compute_einvoice_numbering_default(self):
+        # On for the journals of companies that Belgian or Dutch law numbers, as each
+        # journal is created, or when the module is installed (Odoo computes a new
+        # stored field for the records that exist). It depends on the company alone,
+        # not on its country: a later change of country does not override what was
+        # chosen per journal.
+        for journal in self:
+            company = journal.company_id
+            journal.einvoice_numbering = (
+                bool(company) and company._einvoice_numbers_by_law()
+            )
 
     def _einvoice_managed(self):
         return self.filtered(lambda j: j.type == "sale" and j.einvoice_numbering)
@@ -357,6 +374,10 @@ class AccountJournal(models.Model):
         if "type" in vals or "company_id" in vals:
             self._einvoice_check_no_numbered_invoices()
         result = super().write(vals)
-        if vals.get("einvoice_numbering") or vals.get("type") == "sale":
+        if (
+            vals.get("einvoice_numbering")
+            or vals.get("type") == "sale"
+            or "company_id" in vals
+        ):
             self._einvoice_ensure_series()
         return result

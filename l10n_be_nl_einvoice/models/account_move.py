@@ -132,13 +132,17 @@ class AccountMove(models.Model):
             if day < last_day and backdating != "allow":
                 if backdating == "refuse":
                     claims = self.env["einvoice.number.claim"]
+                    # A draft has no number yet: its customer says which one it is.
+                    invoice = move.display_name
+                    if move.partner_id:
+                        invoice = f"{invoice} ({move.partner_id.display_name})"
                     raise UserError(
                         _(
                             "%(invoice)s cannot be dated %(date)s: the last invoice "
                             "of its series, %(last)s, is dated %(last_date)s, and a "
                             "series keeps its dates in number order. Date it "
                             "%(last_date)s or later.",
-                            invoice=move.display_name,
+                            invoice=invoice,
                             date=format_date(self.env, day),
                             last=claims._name_of(*key, last),
                             last_date=format_date(self.env, last_day),

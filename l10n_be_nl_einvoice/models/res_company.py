@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+# The countries whose companies number their sales journals legally by default.
+LEGAL_NUMBERING_COUNTRIES = {"BE", "NL"}
+
 UBL_PROFILES = [
     ("peppol_bis3", "Peppol BIS Billing 3.0"),
     ("nlcius", "NLCIUS (SI-UBL 2.0)"),
@@ -68,23 +71,34 @@ class ResCompany(models.Model):
     )
     einvoice_backdating = fields.Selection(
         [
-            ("allow", "Post it (the numbering audit reports it)"),
             ("refuse", "Refuse it"),
             ("last_date", "Give it the date of the last invoice"),
+            ("allow", "Post it (the numbering audit reports it)"),
         ],
         string="An invoice dated before the last one",
-        default="allow",
+        # Belgian and Dutch practice: the dates of a series follow its numbers.
+        default="refuse",
         required=True,
         help="Invoice dates should follow the numbers of their series. An invoice "
-        "dated before the last numbered invoice of its series can be posted (the "
-        "numbering audit reports the dates out of order), refused at posting with "
-        "the date it needs, or posted with that date.",
+        "dated before the last numbered invoice of its series is refused at posting "
+        "with the date it needs (the default), posted with that date, or posted as "
+        "it is (the numbering audit reports the dates out of order).",
     )
     einvoice_vies_check = fields.Boolean(
         string="Check VAT numbers in VIES",
         help="Look customers' VAT numbers up in the EU's VIES service when they are "
         "checked (needs internet; never blocks when the service cannot be reached).",
     )
+
+    def _einvoice_numbers_by_law(self):
+        """Whether Belgian or Dutch law numbers this company's invoices (BE: Royal
+        Decree no. 1 art. 5; NL: art. 35a Wet OB): its country or its fiscal country
+        is Belgium or the Netherlands. A branch invoices under its root company's
+        law."""
+        self.ensure_one()
+        root = self.root_id or self
+        countries = {root.country_id.code, root.account_fiscal_country_id.code}
+        return bool(countries & LEGAL_NUMBERING_COUNTRIES)
 
     def _compute_einvoice_hide_vat(self):
         for company in self:

@@ -65,6 +65,10 @@ class NumberingCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.journal = cls.company_data["default_journal_sale"]
+        # Odoo's test company is neither Belgian nor Dutch (its fiscal country is the
+        # United States): its sales journal numbers legally once switched on, as any
+        # company's may be.
+        cls.journal.einvoice_numbering = True
         company = cls.env.company
         cls.billing_user, cls.accountant, cls.administrator = (
             new_test_user(
@@ -106,6 +110,24 @@ class NumberingCommon(AccountTestInvoicingCommon):
         for _i in range(count):
             moves |= self.invoice(day=day, journal=journal, amount=50.0)
         return journal, moves
+
+
+def own_sales_journal(env, company, code="OWN"):
+    """A sales journal of a test's own in `company`, a copy of its first one with a
+    number series of its own. The demo invoices are dated from today and a series
+    keeps its invoice dates in number order: invoices at the fixed dates a test gives
+    them post there in order on any day. It comes first among the company's sales
+    journals, where a new invoice or a sale order finds its journal."""
+    sales = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "sale")]
+    )
+    return sales[:1].copy(
+        {
+            "name": f"Test sales {code}",
+            "code": code,
+            "sequence": min(sales.mapped("sequence")) - 1,
+        }
+    )
 
 
 def on_demo_company(case):
@@ -161,6 +183,10 @@ class DemoInvoicingCase(DemoCompanyCase):
         cls.nl_company = cls.env["res.company"].search(
             [("name", "=", "Fietsenmakerij De Vries B.V.")]
         )
+        # The invoices of these cases are dated 10 November 2026 (their golden files
+        # say so): each company invoices them in a journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
+        cls.nl_journal = own_sales_journal(cls.env, cls.nl_company)
         cls.env = cls.env(
             context=dict(
                 cls.env.context, einvoice_pdf=("invoice.pdf", b"%PDF-1.4 test")
@@ -205,6 +231,9 @@ class DemoInvoicingCase(DemoCompanyCase):
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
+                    "journal_id": (
+                        self.nl_journal if company == self.nl_company else self.journal
+                    ).id,
                     "invoice_date": fields.Date.to_date("2026-11-10"),
                     "invoice_date_due": fields.Date.to_date("2026-12-10"),
                     "invoice_line_ids": lines,

@@ -18,7 +18,7 @@ from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from ..lib.coda_writer import Payment, write
-from .common import DemoXmlrpcCase, free_port
+from .common import DemoXmlrpcCase, free_port, own_sales_journal
 from .test_data_quality import FakeVies
 
 
@@ -41,9 +41,8 @@ class AccessCase(DemoXmlrpcCase):
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1
         )
-        cls.sales = cls.env["account.journal"].search(
-            [("company_id", "=", cls.company.id), ("type", "=", "sale")], limit=1
-        )
+        # Invoices at fixed dates: in a sales journal of the tests' own.
+        cls.sales = own_sales_journal(cls.env, cls.company)
 
     @classmethod
     def make_invoice(cls, day="2026-11-02", due="2026-12-02", post=True, **values):

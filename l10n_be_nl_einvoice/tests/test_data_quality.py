@@ -13,7 +13,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import DemoCompanyCase, free_port, role_users
+from .common import DemoCompanyCase, free_port, own_sales_journal, role_users
 
 
 class FakeVies(BaseHTTPRequestHandler):
@@ -50,6 +50,8 @@ class TestDataQuality(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Invoices at a fixed date: in a sales journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1
         )
@@ -62,6 +64,7 @@ class TestDataQuality(DemoCompanyCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": partner.id,
+                "journal_id": self.journal.id,
                 "invoice_date": fields.Date.to_date("2026-11-10"),
                 "invoice_line_ids": [
                     Command.create(

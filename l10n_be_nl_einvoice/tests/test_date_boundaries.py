@@ -13,7 +13,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import DemoCompanyCase, NumberingCommon, role_users
+from .common import DemoCompanyCase, NumberingCommon, own_sales_journal, role_users
 
 # (last day, first day of the next period) at the end of a year and of a half-year.
 YEAR_END = ("2026-12-31", "2027-01-01")
@@ -94,6 +94,8 @@ class TestTodayAtPeriodEnds(DemoCompanyCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.users = role_users(cls.env, cls.company)
+        # Invoices at fixed dates (the rate table's): in a journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1
         )
@@ -113,6 +115,7 @@ class TestTodayAtPeriodEnds(DemoCompanyCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": (partner or self.customer).id,
+                "journal_id": self.journal.id,
                 "invoice_date": fields.Date.to_date(due) - relativedelta(months=1),
                 "invoice_date_due": due,
                 "invoice_payment_term_id": False,

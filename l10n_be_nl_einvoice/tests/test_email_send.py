@@ -11,7 +11,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..lib.ubl_validate import get_validator
-from .common import DemoCompanyCase, deliver_mails, free_port, start_loopback_smtp
+from .common import (
+    DemoCompanyCase,
+    deliver_mails,
+    free_port,
+    own_sales_journal,
+    start_loopback_smtp,
+)
 
 
 class EmailSendCase(DemoCompanyCase):
@@ -24,6 +30,8 @@ class EmailSendCase(DemoCompanyCase):
         # Real PDFs from wkhtmltopdf (Odoo's tests render reports as HTML).
         cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
         cls.inbox = start_loopback_smtp(cls)
+        # Invoices at a fixed date: in a sales journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         cls.customer.einvoice_invoice_email = (
             "fin@bakkerij-janssens.be; Boekhouding <bh@janssens.be>"
         )
@@ -41,6 +49,7 @@ class EmailSendCase(DemoCompanyCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": (partner or self.customer).id,
+                "journal_id": self.journal.id,
                 "invoice_date": fields.Date.to_date("2026-11-10"),
                 "invoice_line_ids": [
                     Command.create({"product_id": self.hour.id, "quantity": 2})
@@ -267,6 +276,7 @@ class TestEmailSendBatch(EmailSendCase):
                 {
                     "move_type": "out_invoice",
                     "partner_id": self.customer.id,
+                    "journal_id": self.journal.id,
                     "invoice_date": fields.Date.to_date("2026-11-10"),
                     "invoice_line_ids": [
                         Command.create(

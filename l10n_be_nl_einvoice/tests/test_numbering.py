@@ -69,7 +69,7 @@ class TestNumbering(NumberingCommon):
 
     def test_a_series_keeps_its_invoice_dates_in_number_order(self):
         self.journal.einvoice_number_format = "yymm"
-        self.env.company.einvoice_backdating = "refuse"
+        self.assertEqual(self.env.company.einvoice_backdating, "refuse")  # the default
         last = self.invoice(day="2026-11-20")
         early = self.invoice(day="2026-11-10", post=False)
         with self.assertRaisesRegex(UserError, "cannot be dated") as refused:
@@ -255,6 +255,7 @@ class TestNumbering(NumberingCommon):
         other_journal = self.env["account.journal"].search(
             [("company_id", "=", other.id), ("type", "=", "sale")], limit=1
         )
+        other_journal.einvoice_numbering = True  # as the test company's (common.py)
         mine = self.invoice()
         theirs = self.invoice(company=other)
         self.assertEqual(theirs.journal_id, other_journal)

@@ -11,7 +11,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import DemoCompanyCase
+from .common import DemoCompanyCase, own_sales_journal
 
 
 @tagged("post_install", "-at_install")
@@ -19,6 +19,9 @@ class TestRecurring(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The plans invoice at fixed dates, in 2027 and 2028: in a sales journal of
+        # the tests' own, the plans' default.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         cls.hour = cls.env["product.product"].search(
             [("name", "=", "Workshop hour")], limit=1
         )

@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..lib.coda_writer import Payment, write
-from .common import DemoCompanyCase, role_users
+from .common import DemoCompanyCase, own_sales_journal, role_users
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "coda" / "files"
 IBAN = "BE46063000000136"  # the demo company's bank account
@@ -31,9 +31,8 @@ class StatementImportCase(DemoCompanyCase):
         cls.table = cls.env["product.product"].search(
             [("name", "=", "Oak side table")], limit=1
         )
-        cls.journal = cls.env["account.journal"].search(
-            [("company_id", "=", cls.company.id), ("type", "=", "sale")], limit=1
-        )
+        # Invoices at a fixed date: in a sales journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         cls.journal.invoice_reference_model = "be"
         cls.bank = cls.env["account.journal"].search(
             [("company_id", "=", cls.company.id), ("type", "=", "bank")], limit=1
@@ -400,9 +399,7 @@ class TestStatementImportOverXmlrpc(HttpCase):
         if not company:
             self.skipTest("needs the demo data of setup/demo_data.py")
         env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
-        journal = env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
-        )
+        journal = own_sales_journal(env, company)  # for its invoice's fixed date
         journal.invoice_reference_model = "be"
         invoice = env["account.move"].create(
             {

@@ -48,10 +48,12 @@ class TestStatementImportChecks(StatementImportCase):
         )
         self.assertEqual(
             sorted(lines.mapped("einvoice_match_reason")),
-            [
-                f"{paid.name}, whose reference it quotes, is already paid.",
-                "No invoice has the reference 090933755493.",
-            ],
+            sorted(
+                [
+                    f"{paid.name}, whose reference it quotes, is already paid.",
+                    "No invoice has the reference 090933755493.",
+                ]
+            ),
         )
 
     def test_a_chosen_journal_takes_only_its_own_account(self):

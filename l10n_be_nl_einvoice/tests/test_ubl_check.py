@@ -3,7 +3,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import DemoCompanyCase, role_users
+from .common import DemoCompanyCase, own_sales_journal, role_users
 
 
 @tagged("post_install", "-at_install")
@@ -13,6 +13,8 @@ class TestUblCheck(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Invoices at a fixed date: in a sales journal of the tests' own.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         products = cls.env["product.product"]
         cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
         cls.table = products.search([("name", "=", "Oak side table")], limit=1)
@@ -22,6 +24,7 @@ class TestUblCheck(DemoCompanyCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": (partner or self.customer).id,
+                "journal_id": self.journal.id,
                 "invoice_date": fields.Date.to_date("2026-11-10"),
                 "invoice_line_ids": [
                     Command.create({"product_id": self.hour.id, "quantity": 3}),
@@ -250,6 +253,7 @@ class TestUblCheck(DemoCompanyCase):
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
                 "currency_id": usd.id,
+                "journal_id": self.journal.id,
                 "invoice_date": fields.Date.to_date("2026-11-10"),
                 "invoice_line_ids": [
                     Command.create(

@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
 
-from odoo.addons.l10n_be_nl_einvoice.tests.common import DemoCompanyCase
+from odoo.addons.l10n_be_nl_einvoice.tests.common import (
+    DemoCompanyCase,
+    own_sales_journal,
+)
 
 
 class SaleOrderCase(DemoCompanyCase):
@@ -11,6 +14,9 @@ class SaleOrderCase(DemoCompanyCase):
     @classmethod
     def setUpClass(cls):  # pylint: disable=invalid-name
         super().setUpClass()
+        # The plans invoice at fixed dates: in a sales journal of the tests' own, the
+        # plans' default.
+        cls.journal = own_sales_journal(cls.env, cls.company)
         products = cls.env["product.product"]
         cls.hour = products.search([("name", "=", "Workshop hour")], limit=1)
         cls.table = products.search([("name", "=", "Oak side table")], limit=1)

@@ -31,7 +31,14 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from common import PeakMemory, in_process, quiet_logs, registry, stock_db
+from common import (
+    PeakMemory,
+    in_process,
+    own_sales_journal,
+    quiet_logs,
+    registry,
+    stock_db,
+)
 
 IBAN = "BE46063000000136"  # the demo company's bank account
 COMPANY = "Atelier Lambrecht BV"
@@ -66,9 +73,7 @@ def ensure_invoices(env, count):
     have = moves.search([*open_invoice_domain(company), ("ref", "=", MARK)], order="id")
     if len(have) >= count:
         return have[:count]
-    journal = env["account.journal"].search(
-        [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
-    )
+    journal = own_sales_journal(env, company, "BCODA")
     journal.invoice_reference_model = "be"
     customers = env["res.partner"].search(
         [("name", "in", ["Bakkerij Janssens BV", "Brasserie du Parc SRL"])]

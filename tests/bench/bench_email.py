@@ -26,6 +26,7 @@ from common import (
     drain_queue,
     free_port,
     loopback_mail_server,
+    own_sales_journal,
     registry,
     rss_mib,
     stock_db,
@@ -58,11 +59,13 @@ def prepare(env, count, port):
     customer.email = "fin@bakkerij-janssens.be"
     customer.invoice_edi_format = "ubl_bis3"
     hour = env["product.product"].search([("name", "=", "Workshop hour")], limit=1)
+    journal = own_sales_journal(env, company, "BMAIL")
     moves = env["account.move"].create(
         [
             {
                 "move_type": "out_invoice",
                 "partner_id": customer.id,
+                "journal_id": journal.id,
                 "invoice_date": date(2026, 11, 10),
                 "invoice_line_ids": [
                     Command.create({"product_id": hour.id, "quantity": 1 + i % 9})

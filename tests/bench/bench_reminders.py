@@ -32,6 +32,7 @@ from common import (
     free_port,
     in_process,
     loopback_mail_server,
+    own_sales_journal,
     quiet_logs,
     registry,
     stock_db,
@@ -71,15 +72,23 @@ def prepare(env, customers, invoices, port, today):
         ]
     )
     product = env["product.product"].search([("name", "=", "Workshop hour")], limit=1)
+    journal = own_sales_journal(env, company, "BREM")
     moves = env["account.move"]
+
+    def late(i):
+        return 8 + (i * 7) % 50
+
+    # Posted oldest first: a series keeps its invoice dates in number order.
+    order = sorted(range(invoices), key=lambda i: (-late(i), i))
     for start in range(0, invoices, 500):
         values = []
-        for i in range(start, min(start + 500, invoices)):
-            due = today - timedelta(days=8 + (i * 7) % 50)
+        for i in order[start : start + 500]:
+            due = today - timedelta(days=late(i))
             values.append(
                 {
                     "move_type": "out_invoice",
                     "partner_id": partners[i % customers].id,
+                    "journal_id": journal.id,
                     "invoice_date": due - timedelta(days=30),
                     "invoice_date_due": due,
                     "invoice_line_ids": [

@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from common import LOCAL, REPO, registry, stock_db
+from common import LOCAL, REPO, own_sales_journal, registry, stock_db
 
 SHAPES = (
     "mixed_rates",
@@ -87,12 +87,14 @@ def make_invoices(env, count):
                                line(hour, 85, "attn_VAT-OUT-06-S", 2)],
                           {"invoice_payment_term_id": term.id}),
     }  # fmt: skip
+    journal = own_sales_journal(env, company, "BUBL")
     vals_list = []
     for i in range(count):
         partner, lines, extra = shapes[SHAPES[i % len(SHAPES)]]
         vals = {
             "move_type": "out_invoice",
             "partner_id": partner.id,
+            "journal_id": journal.id,
             "invoice_date": fields.Date.to_date("2026-11-10"),
             "invoice_line_ids": lines,
             **extra,
