@@ -19,6 +19,7 @@ from . import account_move_send
 from . import account_bank_statement
 from . import einvoice_statement_matching
 from . import einvoice_statement_importer
+from . import einvoice_statement_files
 from . import einvoice_statement_import_job
 from . import einvoice_transmission
 from . import account_move_email

@@ -24,6 +24,16 @@ class TestNumberingAudit(NumberingCommon):
         wizard.action_run()
         return wizard
 
+    def report_html(self, wizard):
+        """The audit report of `wizard`, as HTML."""
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "l10n_be_nl_einvoice.action_report_numbering_audit", wizard.ids
+            )[0]
+            .decode()
+        )
+
     def test_a_complete_series_shows_first_last_and_count(self):
         for _i in range(3):
             self.invoice()
@@ -96,13 +106,7 @@ class TestNumberingAudit(NumberingCommon):
         )
         self.assertIn("Missing number(s): 2 | Wrong name: FA-2600009", csv_text)
 
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "l10n_be_nl_einvoice.action_report_numbering_audit", wizard.ids
-            )[0]
-            .decode()
-        )
+        html = self.report_html(wizard)
         self.assertIn("Invoice Numbering Audit", html)
         self.assertIn("FA-2600009 should read FA-2600003", html)
         # Tests render HTML unless asked for the real PDF (wkhtmltopdf).
@@ -163,13 +167,7 @@ class TestNumberingAudit(NumberingCommon):
         self.assertIn(";Anomalies;On drafts;Notes", csv_text)
         self.assertIn(f";2;2 of the 3 issued numbers are on drafts now: {first.name}",
                       csv_text)  # fmt: skip
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "l10n_be_nl_einvoice.action_report_numbering_audit", wizard.ids
-            )[0]
-            .decode()
-        )
+        html = self.report_html(wizard)
         self.assertIn("On drafts", html)
         self.assertIn(f"on drafts now: {first.name}, {third.name}", html)
         [row] = self.env["einvoice.numbering.audit"].audit_numbering(
