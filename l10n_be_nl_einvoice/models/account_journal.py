@@ -235,8 +235,12 @@ class AccountJournal(models.Model):
                 key = (kind, series.period_key(today))
                 last = last_numbers.get(key, first_numbers.get(key, 1) - 1)
                 journal[fname] = series.render(today, last + 1)
-                # Set once, before the legal numbering has given a number of it.
-                journal[f"{fname}_settable"] = not version._is_used(kind=kind)
+                # Set once, before the legal numbering has given a number of it
+                # (a claim or a start of that kind, in any period of the version).
+                journal[f"{fname}_settable"] = not any(
+                    used_kind == kind
+                    for used_kind, _period in (*last_numbers, *first_numbers)
+                )
             latest = journal.einvoice_series_ids.sorted("date_from")[-1:]
             if latest != version:
                 journal.einvoice_numbering_notice = _(

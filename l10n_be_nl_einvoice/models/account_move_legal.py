@@ -6,13 +6,12 @@ from odoo.exceptions import UserError
 
 from ..lib import legal_mentions
 from ..lib.identifiers import kbo_number
+from .res_company import EINVOICE_COUNTRIES
 
 # Tax kinds for which the law asks for the customer's VAT number on the invoice.
 NEEDS_BUYER_VAT = frozenset(
     {"reverse_charge", "intra_eu_goods", "intra_eu_triangle", "intra_eu_services"}
 )
-# Companies whose invoices the gate checks (Belgian and Dutch law).
-GATED_COUNTRIES = ("BE", "NL")
 
 
 class AccountMove(models.Model):
@@ -75,7 +74,7 @@ class AccountMove(models.Model):
         )
         return (
             self.move_type in ("out_invoice", "out_refund")
-            and country in GATED_COUNTRIES
+            and country in EINVOICE_COUNTRIES
         )
 
     def _einvoice_data_problems(self, channel=None, target_fields=()):

@@ -113,15 +113,13 @@ class EinvoiceNumberSeries(models.Model):
             ("invoice", "refund") if self.journal_id.refund_sequence else ("invoice",)
         )
 
-    def _is_used(self, period=None, kind=None):
-        """Whether numbers were issued in this version (in `period`, of `kind`): by
-        the legal numbering, or by the earlier program a series continues."""
+    def _is_used(self, period=None):
+        """Whether numbers were issued in this version (in `period`): by the legal
+        numbering, or by the earlier program a series continues."""
         self.ensure_one()
         domain = [("series_id", "=", self.id)]
         if period is not None:
             domain.append(("period", "=", period))
-        if kind is not None:
-            domain.append(("kind", "=", kind))
         claims = self.env["einvoice.number.claim"].sudo()
         starts = self.env["einvoice.number.start"].sudo()
         return bool(

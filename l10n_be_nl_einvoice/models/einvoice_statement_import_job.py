@@ -133,15 +133,6 @@ class EinvoiceStatementImportJob(models.Model):
         )
 
     @api.model
-    def _cron_time_limit(self):
-        """The time in all a cron worker's go may take (limit_time_real_cron, or
-        limit_time_real where it says -1); 0 for none."""
-        real = config["limit_time_real_cron"]
-        if real is None or real < 0:
-            real = config["limit_time_real"]
-        return real or 0
-
-    @api.model
     def _cut_off(self):
         """How many calls of this cron before this one were cut off in a row (a
         worker stopped by a time limit or a restart): Odoo counts them on the
@@ -235,9 +226,12 @@ class EinvoiceStatementImportJob(models.Model):
     @api.model
     def _go_budget(self):
         """The time in all a go of the cron runner has for its work, in seconds (0
-        for no limit): Odoo's watchdog counts the cron limit from before the
-        worker's sleep between two goes (up to SLEEP_INTERVAL + 10 s)."""
-        real = self._cron_time_limit()
+        for no limit): the cron's limit (limit_time_real_cron, or limit_time_real
+        where it says -1), which Odoo's watchdog counts from before the worker's
+        sleep between two goes (up to SLEEP_INTERVAL + 10 s)."""
+        real = config["limit_time_real_cron"]
+        if real is None or real < 0:
+            real = config["limit_time_real"]
         if not real or real <= 0:
             return 0
         return max(real - SLEEP_BEFORE_GO, real / 4)

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-# The countries whose companies number their sales journals legally by default.
-LEGAL_NUMBERING_COUNTRIES = {"BE", "NL"}
+# The countries whose law this suite applies: their companies' invoices pass the
+# master-data gate, and their sales journals are numbered legally by default.
+EINVOICE_COUNTRIES = ("BE", "NL")
 
 UBL_PROFILES = [
     ("peppol_bis3", "Peppol BIS Billing 3.0"),
@@ -98,7 +99,7 @@ class ResCompany(models.Model):
         self.ensure_one()
         root = self.root_id or self
         countries = {root.country_id.code, root.account_fiscal_country_id.code}
-        return bool(countries & LEGAL_NUMBERING_COUNTRIES)
+        return bool(countries & set(EINVOICE_COUNTRIES))
 
     def _compute_einvoice_hide_vat(self):
         for company in self:
