@@ -321,6 +321,10 @@ class CodaboxConnection(models.Model):
             if self.pending_ack_index:
                 client.acknowledge(self.pending_ack_feed, self.pending_ack_index)
                 self.write({"pending_ack_feed": 0, "pending_ack_index": False})
+            if self._importing():
+                # The next file's statements continue this one's: the feed goes
+                # on when its import ends (`_job_concluded`).
+                return 0, False
             for feed in client.pod_client().feed_clients:
                 entries = client.feed(feed.id)
                 if not entries:
@@ -347,9 +351,30 @@ class CodaboxConnection(models.Model):
         self._fetch_result(False, False)
         return 0, False
 
+    def _no_journal_text(self, accounts):
+        return _(
+            "No bank journal of %(company)s has the account "
+            "%(accounts)s; add the account to its bank journal and "
+            "import the file again, or import it with a new journal.",
+            company=self.company_id.name,
+            accounts=", ".join(accounts),
+        )
+
+    def _importing(self):
+        """The file of the feed being imported in the background, if any."""
+        return self.env["einvoice.statement.import.job"].search(
+            [
+                ("codabox_connection_id", "=", self.id),
+                ("state", "in", ("queued", "importing")),
+            ],
+            limit=1,
+        )
+
     def _import_entry(self, client, entry):
         """Import one feed entry; a line for the summary. A CODA file that cannot
-        be imported is set aside, nothing of it imported."""
+        be imported is set aside, nothing of it imported. A big file (more lines
+        than a request imports) goes to the background import, in steps that fit
+        Odoo's time limits: the feed waits for it (`_importing`)."""
         meta = entry.metadata
         label = (
             " ".join(
@@ -374,19 +399,25 @@ class CodaboxConnection(models.Model):
                     name,
                     base64.b64encode(content).decode(),
                     create_journals=self.create_journals,
-                    background=False,
                 )
-                if result.get("unknown_accounts"):
-                    raise UserError(
-                        _(
-                            "%(entry)s: no bank journal of %(company)s has the account "
-                            "%(accounts)s; add the account to its bank journal and "
-                            "import the file again, or import it with a new journal.",
-                            entry=label,
-                            company=self.company_id.name,
-                            accounts=", ".join(result["unknown_accounts"]),
-                        )
+                if result.get("job_ids"):
+                    job = self.env["einvoice.statement.import.job"].browse(
+                        result["job_ids"]
                     )
+                    # The feed's own note on the job it handed over.
+                    job.sudo().write(
+                        {
+                            "codabox_connection_id": self.id,
+                            "codabox_feed_index": str(entry.feed_index),
+                        }
+                    )
+                    return _(
+                        "%(entry)s: a big file (%(file)s), imported in the background.",
+                        entry=label,
+                        file=name,
+                    )
+                if result.get("unknown_accounts"):
+                    raise UserError(self._no_journal_text(result["unknown_accounts"]))
         except UserError as error:
             reason = _("%(entry)s: %(error)s", entry=label, error=str(error))
             self.env["codabox.set.aside"]._set_aside(
@@ -401,6 +432,39 @@ class CodaboxConnection(models.Model):
             lines=result.get("lines", 0),
             paid=result.get("matched", {}).get("reference", 0),
         )
+
+    def _job_concluded(self, job):
+        """The background import of a file of the feed ended: a file it could not
+        import (or only in part: a statement of an account without a journal) is
+        set aside like a refused one, and the feed goes on."""
+        label = job.name
+        accounts = job._unknown_accounts()
+        if job.state == "failed" or accounts:
+            reason = (
+                job.summary
+                if job.state == "failed"
+                else self._no_journal_text(accounts)
+            )
+            reason = _("%(entry)s: %(error)s", entry=label, error=reason)
+            self.env["codabox.set.aside"]._set_aside(
+                self,
+                job.name,
+                job.codabox_feed_index,
+                job.attachment_id.raw,
+                reason,
+                job=job,
+            )
+            line = _("%(reason)s (set aside)", reason=reason)
+        else:
+            result = job.progress["result"]
+            line = _(
+                "%(entry)s: %(lines)s line(s), %(paid)s invoice(s) paid by reference.",
+                entry=label,
+                lines=result.get("lines", 0),
+                paid=result.get("matched", {}).get("reference", 0),
+            )
+        self._fetch_result(line, False)
+        self.env.ref("codabox_connector.ir_cron_codabox_fetch")._trigger()
 
     def _fetch_result(self, line, error, unauthorized=False):
         """Keep what the import of the last files gave (the last 50 lines)."""

@@ -37,12 +37,20 @@ class CodaboxSetAside(models.Model):
         tracking=True,
     )
     attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    job_id = fields.Many2one(
+        "einvoice.statement.import.job",
+        string="Background import",
+        readonly=True,
+        help="A big file is imported in the background: Import again goes on "
+        "from where that import stopped.",
+    )
 
     @api.model
-    def _set_aside(self, connection, name, feed_index, content, reason):
+    def _set_aside(self, connection, name, feed_index, content, reason, job=None):
         """Keep a file the import refused, and ask the company's accounting manager
         to look at it. The file leaves CodaBox's feed with the ones after it:
-        it is imported from here."""
+        it is imported from here (a file imported in the background, from where
+        its `job` stopped)."""
         # The system records what the feed delivered; nobody creates these by hand.
         record = self.sudo().create(
             {
@@ -50,6 +58,7 @@ class CodaboxSetAside(models.Model):
                 "name": name,
                 "feed_index": str(feed_index),
                 "reason": reason,
+                "job_id": job.id if job else False,
             }
         )
         record.attachment_id = (
@@ -98,6 +107,15 @@ class CodaboxSetAside(models.Model):
         new account (`create_journals`)."""
         for record in self.filtered(lambda r: r.state == "waiting"):
             record.connection_id._check_manager()
+            if record.job_id.state in ("queued", "importing"):
+                continue
+            if record.job_id.state == "failed":
+                # Part of it may be imported: the import goes on from there.
+                record.job_id.with_context(
+                    allowed_company_ids=record.company_id.ids
+                ).action_retry()
+                record.reason = _("Being imported in the background.")
+                continue
             importer = self.env["einvoice.statement.import"].with_company(
                 record.company_id
             )
@@ -107,8 +125,12 @@ class CodaboxSetAside(models.Model):
                         record.name,
                         base64.b64encode(record.attachment_id.raw).decode(),
                         create_journals=create_journals,
-                        background=False,
                     )
+                    if result.get("job_ids"):
+                        # A big file: the outcome comes when its import ends.
+                        record.job_id = result["job_ids"][0]
+                        record.reason = _("Being imported in the background.")
+                        continue
                     if result.get("unknown_accounts"):
                         raise UserError(
                             _(
@@ -125,6 +147,18 @@ class CodaboxSetAside(models.Model):
             record.activity_feedback(["mail.mail_activity_data_todo"])
             record.message_post(body=result["summary"])
         return True
+
+    def _job_concluded(self, job):
+        """The background import of this file ended: imported, or why not."""
+        accounts = job._unknown_accounts()
+        if job.state == "done" and not accounts:
+            self.state = "imported"
+            self.activity_feedback(["mail.mail_activity_data_todo"])
+            self.message_post(body=job.summary)
+        elif job.state == "failed":
+            self.reason = job.summary
+        else:
+            self.reason = self.connection_id._no_journal_text(accounts)
 
     def action_import_with_journal(self):
         return self.action_import(create_journals=True)

@@ -338,7 +338,7 @@ class TestBankStatementsIn(CodaboxCase):
         aside = self.env["codabox.set.aside"].search(
             [("connection_id", "=", self.connection.id)]
         )
-        self.assertIn("no bank journal", aside.reason)
+        self.assertIn("No bank journal", aside.reason)
         as_manager = self.as_user(aside, self.manager)
         as_manager.action_import()  # still no journal: it waits, reason kept
         self.assertEqual(aside.state, "waiting")

@@ -199,7 +199,7 @@ class EinvoiceStatementImportJob(models.Model):
         )
         if finished:
             self.summary = importer._summary_text(plan["result"])
-            self._tell_sender()
+            self._concluded()
 
     def _step_seconds(self):
         """The time a background step may take before it stops at the end of a
@@ -251,7 +251,18 @@ class EinvoiceStatementImportJob(models.Model):
         else:
             text.append(_("Nothing was imported."))
         self.write({"state": "failed", "summary": "\n".join(text)})
-        self._tell_sender()
+        self._concluded()
+
+    def _concluded(self):
+        """The import ended, imported (`done`) or not (`failed`, `summary` says
+        why): the sender is told. Whoever handed the file over may follow up
+        (the CodaBox feed goes on with its next file)."""
+        return self._tell_sender()
+
+    def _unknown_accounts(self):
+        """The accounts of the file's statements that no bank journal has (those
+        statements were left out)."""
+        return ((self.progress or {}).get("result") or {}).get("unknown_accounts", [])
 
     def _tell_sender(self):
         self.message_post(
