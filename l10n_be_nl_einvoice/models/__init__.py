@@ -26,6 +26,7 @@ from . import account_move_email
 from . import einvoice_email_send
 from . import einvoice_send_batch
 from . import mail_mail
+from . import mail_mail_addresses
 from . import einvoice_legal_rate
 from . import account_move_late_interest
 from . import einvoice_reminder_level

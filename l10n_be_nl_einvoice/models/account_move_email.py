@@ -4,6 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import email_addresses
 from .access import BILLING, require_group
 from .res_partner import check_addresses
 
@@ -117,6 +118,38 @@ class AccountMove(models.Model):
         return self.env["einvoice.transmission"]._result_notification(
             _("E-mail invoices"), message, details
         )
+
+    def _einvoice_recipient_partners(self):
+        """The contacts of the Recipient's addresses, for Odoo's Send dialog: the
+        customer's contact with that address as typed, else any contact with it,
+        else a new invoice contact of the customer."""
+        self.ensure_one()
+        partners = self.env["res.partner"]
+        commercial = self.partner_id.commercial_partner_id
+        for address in email_addresses.split(self.einvoice_email_to):
+            found = partners.search(
+                [("email", "=", address), ("id", "child_of", commercial.id)],
+                limit=1,
+            ) or partners.search([("email", "=", address)], limit=1)
+            if not found:
+                # The invoice's own address, kept as its customer's invoice
+                # contact so that the dialog can show it; billing users may not
+                # create contacts.
+                found = partners.sudo().create(
+                    {
+                        "name": address,
+                        "email": address,
+                        "type": "invoice",
+                        "parent_id": commercial.id,
+                    }
+                )
+            partners |= found
+        return partners
+
+    def _einvoice_email_transmission(self):
+        """The latest ledger record of this document e-mailed to its customer."""
+        self.ensure_one()
+        return self.env["einvoice.transmission"]._latest(self, "email")
 
     def action_einvoice_transmissions(self):
         self.ensure_one()

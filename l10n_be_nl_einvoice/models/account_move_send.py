@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
+from odoo import _, api, models
+from odoo.tools import groupby
+
+from .res_company import UBL_PROFILES
 
 # Odoo's e-invoice formats that the official rules can check, and their profile.
 CHECKED_FORMATS = {"ubl_bis3": "peppol_bis3", "nlcius": "nlcius", "ublbe": "ublbe"}
@@ -14,8 +17,9 @@ class AccountMoveSend(models.AbstractModel):
         # (no XML, no e-mail) and says why, the others go on.
         # The master data Peppol needs is checked first: nothing is built for an
         # invoice that cannot go.
-        if "peppol" in (invoice_data.get("sending_methods") or ()):
-            reason = invoice._einvoice_gate("peppol")
+        methods = invoice_data.get("sending_methods") or ()
+        for channel in ("peppol", "email"):
+            reason = channel in methods and invoice._einvoice_gate(channel)
             if reason:
                 invoice_data["error"] = {
                     "error_title": _(
@@ -44,6 +48,43 @@ class AccountMoveSend(models.AbstractModel):
                 "errors": [f"[{p['rule']}] {p['where']}: {p['text']}" for p in fatal],
             }
 
+    @api.model
+    def _prepare_invoice_pdf_report(self, invoices_data):
+        # EXTENDS account: the PDFs are rendered as the customer receives them, on
+        # the company's letterhead, by the one renderer of the suite
+        # (`einvoice.email.send._render_pdfs`): many in one call with a patched
+        # wkhtmltopdf; with Debian's build, which cannot tell the invoices of one
+        # call apart, invoices of one page share a call and the others have one
+        # each (Odoo's own batch fails there).
+        sender = self.env["einvoice.email.send"]
+        groups = groupby(
+            invoices_data.items(),
+            key=lambda item: (item[1]["pdf_report"], item[0].company_id),
+        )
+        for (report, company), items in groups:
+            moves = self.env["account.move"].browse([move.id for move, _d in items])
+            pdfs = sender.with_company(company)._render_pdfs(
+                moves.with_company(company), report.report_name
+            )
+            for invoice, invoice_data in items:
+                if not pdfs.get(invoice.id):
+                    invoice_data["error"] = {
+                        "error_title": _(
+                            "The PDF of %(invoice)s could not be made.",
+                            invoice=invoice.display_name,
+                        ),
+                        "errors": [],
+                    }
+                    continue
+                invoice_data["pdf_attachment_values"] = {
+                    "name": invoice._get_invoice_report_filename(),
+                    "raw": pdfs[invoice.id],
+                    "mimetype": "application/pdf",
+                    "res_model": invoice._name,
+                    "res_id": invoice.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+
     def _postprocess_invoice_ubl_xml(self, invoice, invoice_data):
         # EXTENDS account_edi_ubl_cii: UBL.BE carries the PDF in the document's own
         # reference (ubl-BE-02), not in an extra one.
@@ -57,4 +98,73 @@ class AccountMoveSend(models.AbstractModel):
         xml_values = invoice_data["ubl_cii_xml_attachment_values"]
         xml_values["raw"] = self.env["account.edi.xml.ubl_be"]._einvoice_embed_pdf(
             xml_values["raw"], pdf["name"], pdf["raw"]
+        )
+
+    # -- e-mail: the company's template, the invoice's Recipient, the ledger ------
+
+    @api.model
+    def _get_default_mail_template_id(self, move):
+        # EXTENDS account: a customer document goes with its company's invoice
+        # e-mail (%n in its subject is the invoice number).
+        if move.is_sale_document(include_receipts=False):
+            return move.company_id._einvoice_mail_template()
+        return super()._get_default_mail_template_id(move)
+
+    @api.model
+    def _get_default_mail_subject(self, move, mail_template, mail_lang):
+        subject = super()._get_default_mail_subject(move, mail_template, mail_lang)
+        if subject and move.name:
+            subject = subject.replace("%n", move.name)
+        return subject
+
+    @api.model
+    def _get_default_mail_partner_ids(self, move, mail_template, mail_lang):
+        # EXTENDS account: a customer document goes to the invoice's Recipient (the
+        # customer's invoice address when it was made), not the general address.
+        if move.is_sale_document(include_receipts=False) and move.einvoice_email_to:
+            return move._einvoice_recipient_partners()
+        return super()._get_default_mail_partner_ids(move, mail_template, mail_lang)
+
+    @api.model
+    def _get_alerts(self, moves, moves_data):
+        alerts = super()._get_alerts(moves, moves_data)
+        sent = moves.filtered(
+            lambda move: (
+                "email" in moves_data[move]["sending_methods"]
+                and move._einvoice_email_transmission().state == "sent"
+            )
+        )
+        if sent:
+            alerts["l10n_be_nl_einvoice_sent_before"] = {
+                "level": "info",
+                "message": _(
+                    "Already e-mailed: %(names)s. Sending again is recorded as a "
+                    "resend in the transmission ledger.",
+                    names=", ".join(sent.mapped("display_name")),
+                ),
+            }
+        return alerts
+
+    @api.model
+    def _get_mail_params(self, move, move_data):
+        params = super()._get_mail_params(move, move_data)
+        profile = CHECKED_FORMATS.get(move_data.get("invoice_edi_format"))
+        params["einvoice_user_id"] = move_data.get("author_user_id")
+        params["einvoice_formats"] = ["PDF"] + (
+            [dict(UBL_PROFILES)[profile]] if profile else []
+        )
+        return params
+
+    @api.model
+    def _send_mail(self, move, mail_template, **kwargs):
+        # EXTENDS account: a customer document is e-mailed through the transmission
+        # ledger (`einvoice.email.send._send_composed`): its outcome is the mail
+        # queue's, its addresses are sent as typed, a second click while it is
+        # being sent sends nothing.
+        formats = kwargs.pop("einvoice_formats", None)
+        user_id = kwargs.pop("einvoice_user_id", None)
+        if not move.is_sale_document(include_receipts=False):
+            return super()._send_mail(move, mail_template, **kwargs)
+        return self.env["einvoice.email.send"]._send_composed(
+            move, formats=formats, user_id=user_id, **kwargs
         )

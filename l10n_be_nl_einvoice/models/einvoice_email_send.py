@@ -144,7 +144,7 @@ class EinvoiceEmailSend(models.AbstractModel):
         return pdfs, checked, contents
 
     @api.model
-    def _render_pdfs(self, moves):
+    def _render_pdfs(self, moves, report_name=INVOICE_REPORT):
         """The PDF of each invoice that has none yet, as the customer receives it;
         an invoice that cannot be rendered is missing from the result (an invoice
         that has its PDF keeps it: `_attachments`). A wkhtmltopdf with patched
@@ -159,20 +159,18 @@ class EinvoiceEmailSend(models.AbstractModel):
         if len(todo) > 1 and self._batch_rendering():
             try:
                 content, report_type = reports._pre_render_qweb_pdf(
-                    INVOICE_REPORT, res_ids=todo.ids
+                    report_name, res_ids=todo.ids
                 )
-                split = reports._get_splitted_report(
-                    INVOICE_REPORT, content, report_type
-                )
+                split = reports._get_splitted_report(report_name, content, report_type)
             except UserError as error:
                 _logger.warning("batch rendering failed, one by one: %s", error)
             else:
                 pdfs = {move.id: split[move.id] for move in todo if split.get(move.id)}
                 rest = todo.filtered(lambda m: m.id not in pdfs)
-                pdfs.update(reports._einvoice_render_each(INVOICE_REPORT, rest.ids))
+                pdfs.update(reports._einvoice_render_each(report_name, rest.ids))
                 return pdfs
         # Without patched Qt: invoices of one page share a call.
-        return reports._einvoice_render_pdfs(INVOICE_REPORT, todo.ids)
+        return reports._einvoice_render_pdfs(report_name, todo.ids)
 
     @api.model
     def _batch_rendering(self):
@@ -205,11 +203,86 @@ class EinvoiceEmailSend(models.AbstractModel):
             attachments=attachments,
             formats=formats,
         )
+        self._mark_sent(move)
+        return mail
+
+    @api.model
+    def _mark_sent(self, move):
         # Flags only: the invoice's lines stay as they are.
         move.sudo().with_context(skip_invoice_sync=True).write(
             {"is_move_sent": True, "einvoice_sent": True}
         )
+
+    @api.model
+    def _send_composed(
+        self,
+        move,
+        *,
+        partner_ids,
+        subject,
+        body,
+        email_from,
+        attachments,
+        author_id=None,
+        formats=None,
+        user_id=None,
+        **_message_values,
+    ):
+        """E-mail `move` as Odoo's Send dialog composed it (recipients, subject,
+        body, files as (name, content)) in the name of `user_id` (who clicked),
+        through the ledger: a first sending, or a resend when it went before;
+        nothing while it is being sent (a second click). Returns the mail handed
+        to the queue, or None."""
+        ledger = self.env["einvoice.transmission"]
+        transmission = ledger._latest(move, "email")
+        if transmission.state == "sending" or (
+            transmission.state == "pending" and transmission.mail_id
+        ):
+            _logger.info("%s is already being sent: not sent again", move.name)
+            return None
+        if transmission.state in ("sent", "failed", "cancelled"):
+            transmission = transmission._resend(
+                _(
+                    "Sent again from the Send dialog by %(user)s.",
+                    user=self.env.user.name,
+                )
+            )
+        elif not transmission:
+            transmission = ledger._open(move, "email")
+        if user_id:
+            # Sent in the background: in the name of who clicked Send.
+            transmission.user_id = user_id
+        recipients = self.env["res.partner"].browse(partner_ids).mapped("email")
+        mail = transmission._queue_mail(
+            move,
+            subject=subject,
+            body=body,
+            email_from=email_from,
+            recipients=[address for address in recipients if address],
+            attachments=self._sent_files(move, attachments),
+            formats=formats or ["PDF"],
+            author=self.env["res.partner"].browse(author_id) if author_id else None,
+        )
+        self._mark_sent(move)
+        ledger._wake_mail_queue()
         return mail
+
+    @api.model
+    def _sent_files(self, move, files):
+        """The attachments of the files Odoo's Send attaches ((name, content)): the
+        invoice's own PDF and e-invoice where they are those, else new ones."""
+        own = {
+            (attachment.name, attachment.raw): attachment
+            for attachment in (move.invoice_pdf_report_id | move.ubl_cii_xml_id)
+        }
+        attachments = self.env["ir.attachment"]
+        for name, raw in files:
+            attachments |= own.get((name, raw)) or self.env[
+                "ir.attachment"
+            ].sudo().create(
+                {"name": name, "raw": raw, "res_model": move._name, "res_id": move.id}
+            )
+        return attachments
 
     @api.model
     def _contents(self, moves):

@@ -159,6 +159,16 @@ class EinvoiceTransmission(models.Model):
             "resend_number": resend_number,
         }
 
+    @api.model
+    def _latest(self, record, channel, target="customer", kind="document"):
+        """The last transmission of `record` through `channel` (the first one or
+        its latest resend), or an empty recordset."""
+        return self.sudo().search(
+            self._key(record, channel, target, kind),
+            order="resend_number desc",
+            limit=1,
+        )
+
     def _resend(self, reason):
         """A new transmission of the same document, channel, target and kind, with
         the reason it is sent again."""
@@ -176,11 +186,7 @@ class EinvoiceTransmission(models.Model):
                 )
             )
         record = self.env[self.res_model].browse(self.res_id)
-        last = self.sudo().search(
-            self._key(record, self.channel, self.target, self.kind),
-            order="resend_number desc",
-            limit=1,
-        )
+        last = self._latest(record, self.channel, self.target, self.kind)
         return self.sudo().create(
             self._values(
                 record, self.channel, self.target, self.kind, last.resend_number + 1
