@@ -1,11 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
 from odoo import _, api, models
+from odoo.exceptions import UserError
 from odoo.tools import groupby
 
+from ..lib.ubl_validate import Report, UblValidationError, get_validator
+from .account_move_ubl import FORMAT_PROFILES
 from .res_company import UBL_PROFILES
 
-# Odoo's e-invoice formats that the official rules can check, and their profile.
-CHECKED_FORMATS = {"ubl_bis3": "peppol_bis3", "nlcius": "nlcius", "ublbe": "ublbe"}
+_logger = logging.getLogger(__name__)
+# Odoo's e-invoice format of each of our profiles.
+PROFILE_FORMATS = {profile: key for key, profile in FORMAT_PROFILES.items()}
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -30,11 +37,60 @@ class AccountMoveSend(models.AbstractModel):
                 }
                 return
         super()._hook_invoice_document_before_pdf_report_render(invoice, invoice_data)
-        profile = CHECKED_FORMATS.get(invoice_data.get("invoice_edi_format"))
-        xml_values = invoice_data.get("ubl_cii_xml_attachment_values")
-        if not profile or not xml_values:
+        profile = FORMAT_PROFILES.get(invoice_data.get("invoice_edi_format"))
+        if not profile or not invoice_data.get("ubl_cii_xml_attachment_values"):
             return
-        problems = invoice._einvoice_problems(xml_values["raw"], profile)
+        invoice_data["einvoice_unchecked"] = profile
+        if "peppol" in methods:
+            # Checked before anything reaches the access point.
+            self._einvoice_check_ubls({invoice: invoice_data})()
+
+    @api.model
+    def _einvoice_check_ubls(self, invoices_data):
+        """Start the official rules on the UBL files of `invoices_data` not checked
+        yet, in one exchange with their helper process and in a thread of their
+        own, so that PDFs render meanwhile; returns the function that waits for
+        the outcome and stops an invoice whose file does not pass (no file, no
+        sending, the reason said)."""
+        unchecked = {
+            invoice: invoice_data
+            for invoice, invoice_data in invoices_data.items()
+            if invoice_data.get("einvoice_unchecked") and not invoice_data.get("error")
+        }
+        if not unchecked:
+            return lambda: None
+        documents = [
+            (data["ubl_cii_xml_attachment_values"]["raw"], data["einvoice_unchecked"])
+            for data in unchecked.values()
+        ]
+        try:
+            validator = get_validator(next(iter(unchecked))._einvoice_rules_dir())
+        except UserError:
+            validator = None  # each one is checked, and refused, on its own below
+        pool = ThreadPoolExecutor(max_workers=1)
+        checking = validator and pool.submit(validator.validate_many, documents)
+
+        def finish():
+            try:
+                reports = checking.result() if checking else []
+            except UblValidationError as error:
+                _logger.warning("e-invoices checked one by one: %s", error)
+                reports = []
+            finally:
+                pool.shutdown()
+            reports += [None] * (len(unchecked) - len(reports))
+            for (invoice, data), report in zip(unchecked.items(), reports, strict=True):
+                self._einvoice_apply_check(
+                    invoice, data, report if isinstance(report, Report) else None
+                )
+
+        return finish
+
+    @api.model
+    def _einvoice_apply_check(self, invoice, invoice_data, report):
+        profile = invoice_data.pop("einvoice_unchecked")
+        xml = invoice_data["ubl_cii_xml_attachment_values"]["raw"]
+        problems = invoice._einvoice_problems(xml, profile, report=report)
         fatal = [p for p in problems if p["flag"] == "fatal"]
         if fatal:
             invoice_data.pop("ubl_cii_xml_attachment_values")
@@ -49,6 +105,19 @@ class AccountMoveSend(models.AbstractModel):
             }
 
     @api.model
+    def _call_web_service_after_invoice_pdf_render(self, invoices_data):
+        # EXTENDS account: the e-invoices not checked while their PDFs rendered (an
+        # invoice that had its PDF) are checked now, before anything leaves.
+        self._einvoice_check_ubls(invoices_data)()
+        return super()._call_web_service_after_invoice_pdf_render(
+            {
+                invoice: invoice_data
+                for invoice, invoice_data in invoices_data.items()
+                if not invoice_data.get("error")
+            }
+        )
+
+    @api.model
     def _prepare_invoice_pdf_report(self, invoices_data):
         # EXTENDS account: the PDFs are rendered as the customer receives them, on
         # the company's letterhead, by the one renderer of the suite
@@ -57,10 +126,18 @@ class AccountMoveSend(models.AbstractModel):
         # call apart, invoices of one page share a call and the others have one
         # each (Odoo's own batch fails there).
         sender = self.env["einvoice.email.send"]
+        checked = self._einvoice_check_ubls(invoices_data)
         groups = groupby(
             invoices_data.items(),
             key=lambda item: (item[1]["pdf_report"], item[0].company_id),
         )
+        try:
+            self._einvoice_render_pdfs(sender, groups)
+        finally:
+            checked()
+
+    @api.model
+    def _einvoice_render_pdfs(self, sender, groups):
         for (report, company), items in groups:
             moves = self.env["account.move"].browse([move.id for move, _d in items])
             pdfs = sender.with_company(company)._render_pdfs(
@@ -148,7 +225,7 @@ class AccountMoveSend(models.AbstractModel):
     @api.model
     def _get_mail_params(self, move, move_data):
         params = super()._get_mail_params(move, move_data)
-        profile = CHECKED_FORMATS.get(move_data.get("invoice_edi_format"))
+        profile = FORMAT_PROFILES.get(move_data.get("invoice_edi_format"))
         params["einvoice_user_id"] = move_data.get("author_user_id")
         params["einvoice_formats"] = ["PDF"] + (
             [dict(UBL_PROFILES)[profile]] if profile else []
@@ -168,3 +245,48 @@ class AccountMoveSend(models.AbstractModel):
         return self.env["einvoice.email.send"]._send_composed(
             move, formats=formats, user_id=user_id, **kwargs
         )
+
+    # -- the settings of a sending, its errors -------------------------------------
+
+    @api.model
+    def _get_default_sending_settings(self, move, from_cron=False, **custom_settings):
+        # EXTENDS account: a background sending keeps the channels it was asked
+        # for (`einvoice_send_email` asks for e-mail only).
+        methods = from_cron and (move.sending_data or {}).get("sending_methods")
+        if methods and "sending_methods" not in custom_settings:
+            custom_settings["sending_methods"] = set(methods)
+        return super()._get_default_sending_settings(
+            move, from_cron=from_cron, **custom_settings
+        )
+
+    @api.model
+    def _get_default_invoice_edi_format(self, move, **kwargs):
+        # EXTENDS account: by e-mail, a customer document carries the UBL of the
+        # customer's profile (else the company's), as on every other channel.
+        methods = kwargs.get("sending_methods") or ()
+        if move.is_sale_document(include_receipts=False) and "peppol" not in methods:
+            profile = move._einvoice_profile(None, "email")
+            if profile in PROFILE_FORMATS:
+                return PROFILE_FORMATS[profile]
+        return super()._get_default_invoice_edi_format(move, **kwargs)
+
+    @api.model
+    def _hook_if_errors(self, moves_data, allow_raising=True):
+        # EXTENDS account: an e-mail that was waiting in the ledger (a background
+        # batch, a resend) and cannot go is failed there, with the reason; the
+        # reasons are also given to whoever asked (`einvoice.email.send._send`).
+        reasons = self.env.context.get("einvoice_send_errors")
+        for move, move_data in moves_data.items():
+            text = self._format_error_text(move_data["error"])
+            if reasons is not None:
+                reasons[move.id] = text
+            waiting = move._einvoice_email_transmission()
+            if "email" in move_data["sending_methods"] and waiting.state == "pending":
+                waiting.write(
+                    {
+                        "state": "failed",
+                        "attempts": waiting.attempts + 1,
+                        "last_error": text,
+                    }
+                )
+        return super()._hook_if_errors(moves_data, allow_raising=allow_raising)

@@ -1,15 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..lib import email_addresses
-from ..lib.ubl_validate import Report, UblValidationError, get_validator
 from ..lib.wkhtmltopdf import is_patched
-from .res_company import UBL_PROFILES
 
 _logger = logging.getLogger(__name__)
 
@@ -19,11 +15,14 @@ RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
 
 class EinvoiceEmailSend(models.AbstractModel):
-    """E-mail invoices to customers, each once, through Odoo's mail queue: the
-    company's template (``%n`` in its subject is the invoice number), the invoice's
-    recipients, its PDF and, when it passes the official rules, the UBL of the
-    customer's profile. Every e-mail is a ledger record (channel ``email``): the
-    mail queue's result (sent, failed, bounced) is written there."""
+    """The customer e-mail channel of Odoo's Send: each invoice once through Odoo's
+    mail queue, with the company's template (``%n`` in its subject is the invoice
+    number), to the invoice's Recipient, with its PDF and the UBL of the
+    customer's profile when it passes the official rules (`account.move.send`
+    prepares them). Every e-mail is a ledger record (channel ``email``): the mail
+    queue's result (sent, failed, bounced) is written there. The PDFs and UBL
+    files every channel sends are made here too (`_render_pdfs`,
+    `_pdf_attachment`, `_ubl_attachment`)."""
 
     _name = "einvoice.email.send"
     _description = "E-mail invoices to customers"
@@ -31,8 +30,9 @@ class EinvoiceEmailSend(models.AbstractModel):
     # -- what can go ---------------------------------------------------------------
 
     @api.model
-    def _skip_reason(self, move):
-        """Why `move` cannot be e-mailed now, or None."""
+    def _skip_reason(self, move, again=False):
+        """Why `move` cannot be e-mailed now, or None; `again`: one that went
+        before may go again (Odoo's Send dialog, a resend)."""
         if move.move_type not in ("out_invoice", "out_refund"):
             return _("not a customer invoice or credit note")
         if move.state != "posted":
@@ -49,7 +49,7 @@ class EinvoiceEmailSend(models.AbstractModel):
                 and t.state in ("sending", "sent")
             )
         )
-        if sent:
+        if sent and not again:
             return _(
                 "already sent on %(when)s (resend it with a reason)",
                 when=sent[0].sent_at or sent[0].create_date,
@@ -57,11 +57,11 @@ class EinvoiceEmailSend(models.AbstractModel):
         return move._einvoice_gate("email")
 
     @api.model
-    def _split(self, moves):
+    def _split(self, moves, again=False):
         """(the moves that can go, [{"id", "name", "reason"}] of those that cannot)."""
         ready, skipped = moves.browse(), []
         for move in moves:
-            reason = self._skip_reason(move)
+            reason = self._skip_reason(move, again)
             if reason:
                 skipped.append(
                     {"id": move.id, "name": move.display_name, "reason": reason}
@@ -74,74 +74,32 @@ class EinvoiceEmailSend(models.AbstractModel):
 
     @api.model
     def _send(self, moves):
-        """E-mail `moves`; returns ``{"sent": [ids], "skipped": [{"id", "name",
-        "reason"}], "failed": [...]}``. "Sent" means handed to the mail queue and
-        recorded; the ledger says when the mail server took it."""
+        """E-mail `moves` now, through Odoo's Send (`account.move.send`: the one
+        pipeline of every channel); returns ``{"sent": [ids], "skipped": [{"id",
+        "name", "reason"}], "failed": [...]}``. "Sent" means handed to the mail
+        queue and recorded; the ledger says when the mail server took it."""
         ready, skipped = self._split(moves)
         result = {"sent": [], "skipped": skipped, "failed": []}
+        errors = {}
+        pipeline = self.env["account.move.send"].with_context(
+            einvoice_send_errors=errors
+        )
         for company, company_moves in ready.grouped("company_id").items():
-            pdfs, ubls, contents = self._prepare(company_moves.with_company(company))
-            for move in company_moves:
-                try:
-                    with self.env.cr.savepoint():
-                        self._queue(
-                            move.with_company(company),
-                            pdfs.get(move.id),
-                            ubls.get(move.id),
-                            contents.get(move.id),
-                        )
-                except UserError as error:
-                    result["failed"].append(
-                        {"id": move.id, "name": move.display_name, "reason": str(error)}
-                    )
-                else:
-                    result["sent"].append(move.id)
-        if result["sent"]:
-            self.env["einvoice.transmission"]._wake_mail_queue()
+            pipeline.with_company(company)._generate_and_send_invoices(
+                company_moves.with_company(company),
+                allow_raising=False,
+                sending_methods={"email"},
+            )
+        for move in ready:
+            transmission = move._einvoice_email_transmission()
+            if transmission.state in ("sending", "sent"):
+                result["sent"].append(move.id)
+                continue
+            reason = errors.get(move.id) or transmission.last_error or _("not sent")
+            result["failed"].append(
+                {"id": move.id, "name": move.display_name, "reason": reason}
+            )
         return result
-
-    @api.model
-    def _prepare(self, moves):
-        """The PDFs of `moves`, their UBL checked by the official rules and their
-        e-mails, the rules running in their helper process while the e-mails and
-        PDFs are rendered: ``({id: pdf}, {id: (profile, xml, builder errors,
-        report)}, {id: (subject, body, sender)})``. An invoice whose UBL carries
-        its PDF (UBL.BE), or that cannot be built, checked or rendered here, is left
-        to `_deliver`, which says why."""
-        ubls = {}
-        for move in moves:
-            profile = move._einvoice_profile(None, "email")
-            if profile == "ublbe" and not move.invoice_pdf_report_id:
-                continue
-            try:
-                xml, errors = move._einvoice_export(profile)
-            except UserError:
-                continue
-            ubls[move.id] = (profile, xml, errors)
-        try:
-            validator = get_validator(moves._einvoice_rules_dir()) if ubls else None
-        except UserError:
-            validator = None
-        documents = [(xml, profile) for profile, xml, _errors in ubls.values()]
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = validator and pool.submit(validator.validate_many, documents)
-            try:
-                contents = self._contents(moves)
-            except UserError as error:
-                _logger.warning("e-mails rendered one by one: %s", error)
-                contents = {}
-            pdfs = self._render_pdfs(moves)
-            try:
-                reports = checking.result() if checking else []
-            except UblValidationError as error:
-                _logger.warning("e-invoices checked one by one: %s", error)
-                reports = []
-        checked = {
-            move_id: (*ubl, report)
-            for (move_id, ubl), report in zip(ubls.items(), reports, strict=False)
-            if isinstance(report, Report)
-        }
-        return pdfs, checked, contents
 
     @api.model
     def _render_pdfs(self, moves, report_name=INVOICE_REPORT):
@@ -175,36 +133,6 @@ class EinvoiceEmailSend(models.AbstractModel):
     @api.model
     def _batch_rendering(self):
         return is_patched(self.env["ir.actions.report"]._einvoice_wkhtmltopdf_version())
-
-    @api.model
-    def _queue(self, move, pdf, ubl=None, content=None):
-        ledger = self.env["einvoice.transmission"]
-        transmission = ledger._open(move, "email")
-        if transmission.state in ("sending", "sent"):
-            raise UserError(
-                _("%(invoice)s is already being sent.", invoice=move.display_name)
-            )
-        self._deliver(move, transmission, pdf, ubl, content)
-        return transmission
-
-    @api.model
-    def _deliver(self, move, transmission, pdf, ubl=None, content=None):
-        """E-mail `move` with its `pdf` (rendered by `_render_pdfs`), its UBL
-        (`ubl`: prepared and checked by `_prepare`, else built here) and its
-        subject, body and sender (`content`: from `_contents`, else rendered here)."""
-        attachments, formats = self._attachments(move, pdf, ubl)
-        subject, body, email_from = content or self._contents(move)[move.id]
-        mail = transmission._queue_mail(
-            move,
-            subject=subject,
-            body=body,
-            email_from=email_from,
-            recipients=email_addresses.split(move.einvoice_email_to),
-            attachments=attachments,
-            formats=formats,
-        )
-        self._mark_sent(move)
-        return mail
 
     @api.model
     def _mark_sent(self, move):
@@ -241,12 +169,7 @@ class EinvoiceEmailSend(models.AbstractModel):
             _logger.info("%s is already being sent: not sent again", move.name)
             return None
         if transmission.state in ("sent", "failed", "cancelled"):
-            transmission = transmission._resend(
-                _(
-                    "Sent again from the Send dialog by %(user)s.",
-                    user=self.env.user.name,
-                )
-            )
+            transmission = transmission._resend(self._again_reason(transmission))
         elif not transmission:
             transmission = ledger._open(move, "email")
         if user_id:
@@ -268,6 +191,15 @@ class EinvoiceEmailSend(models.AbstractModel):
         return mail
 
     @api.model
+    def _again_reason(self, transmission):
+        """Why a document that went before (or failed) goes again."""
+        if transmission.state == "failed":
+            return _("Sent again: the last try failed.")
+        return _(
+            "Sent again from the Send dialog by %(user)s.", user=self.env.user.name
+        )
+
+    @api.model
     def _sent_files(self, move, files):
         """The attachments of the files Odoo's Send attaches ((name, content)): the
         invoice's own PDF and e-invoice where they are those, else new ones."""
@@ -283,45 +215,6 @@ class EinvoiceEmailSend(models.AbstractModel):
                 {"name": name, "raw": raw, "res_model": move._name, "res_id": move.id}
             )
         return attachments
-
-    @api.model
-    def _contents(self, moves):
-        """{id: (subject, body, sender)} of the e-mails of `moves`: each company's
-        template rendered once per language for all its invoices."""
-        contents = {}
-        for company, company_moves in moves.grouped("company_id").items():
-            template = company._einvoice_mail_template()
-            langs = template._render_lang(company_moves.ids)
-            by_lang = {}
-            for move in company_moves:
-                by_lang.setdefault(langs[move.id], []).append(move.id)
-            for lang, ids in by_lang.items():
-                localised = template.with_context(lang=lang)
-                subjects = localised._render_field("subject", ids)
-                bodies = localised._render_field("body_html", ids, compute_lang=True)
-                senders = localised._render_field("email_from", ids)
-                for move in moves.browse(ids):
-                    subject = subjects[move.id] or move.display_name
-                    contents[move.id] = (
-                        subject.replace("%n", move.name),
-                        bodies[move.id],
-                        senders[move.id]
-                        or company.email_formatted
-                        or self.env.user.email_formatted,
-                    )
-        return contents
-
-    @api.model
-    def _attachments(self, move, pdf, ubl=None):
-        """The PDF (kept as the invoice's PDF when it has none yet) and the UBL of
-        the customer's profile when it passes the official rules."""
-        attachments, formats = self._pdf_attachment(move, pdf), ["PDF"]
-        profile = move._einvoice_profile(None, "email")
-        ubl, _problems = self._ubl_attachment(move, profile, ubl)
-        if ubl:
-            attachments |= ubl
-            formats.append(dict(UBL_PROFILES)[profile])
-        return attachments, formats
 
     @api.model
     def _pdf_attachment(self, move, pdf):
@@ -354,16 +247,11 @@ class EinvoiceEmailSend(models.AbstractModel):
         return attachment
 
     @api.model
-    def _ubl_attachment(self, move, profile, prepared=None):
+    def _ubl_attachment(self, move, profile):
         """(the UBL of `move` in `profile` as a new attachment, or an empty recordset
-        when the official rules find a fatal problem; the problems). `prepared`:
-        (profile, xml, builder errors, report) when `_prepare` built and checked it."""
-        report = None
-        if prepared and prepared[0] == profile:
-            _profile, xml, errors, report = prepared
-        else:
-            xml, errors = move._einvoice_export(profile)
-        problems = move._einvoice_problems(xml, profile, errors, report=report)
+        when the official rules find a fatal problem; the problems)."""
+        xml, errors = move._einvoice_export(profile)
+        problems = move._einvoice_problems(xml, profile, errors)
         if any(problem["flag"] == "fatal" for problem in problems):
             return self.env["ir.attachment"], problems
         attachment = (

@@ -2,18 +2,19 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
-# Invoices rendered and handed to the mail queue per cron call (one transaction).
+# Invoices rendered and handed to the mail queue per call of Odoo's sending cron
+# (one transaction).
 CHUNK = 50
 
 
 class EinvoiceSendBatch(models.Model):
     """Many invoices e-mailed in the background: each one a pending ledger record,
-    taken in chunks by the send cron (several workers share the work, rows locked,
-    SKIP LOCKED); the sender is told the outcome when the last one is done."""
+    sent in chunks by Odoo's Send (its sending cron, `account.move`
+    `_cron_account_move_send`); the sender is told the outcome when the last one
+    is done."""
 
     _name = "einvoice.send.batch"
     _description = "Invoices e-mailed in the background"
@@ -55,70 +56,46 @@ class EinvoiceSendBatch(models.Model):
             batch.progress = 100.0 * batch.done_count / batch.total if states else 100
 
     @api.model
-    def _start(self, moves, skipped):
-        """A batch for `moves` (checked, ready): one pending ledger record each."""
+    def _start(self, moves, skipped, background=True):
+        """A batch for `moves` (checked, ready for e-mail): one pending ledger
+        record each, sent by Odoo's Send in the background (`background`: this
+        asks for it; Odoo's list dialog asks for it itself). Moves already
+        waiting in a batch are left there: a second click starts no second
+        batch, and none at all when nothing is new."""
         ledger = self.env["einvoice.transmission"]
         transmissions = ledger.browse()
         now = fields.Datetime.now()
         for move in moves:
-            transmissions |= ledger._open(move, "email", scheduled_at=now)
+            latest = ledger._latest(move, "email")
+            if latest.state in ("pending", "sending"):
+                continue
+            if latest:
+                latest = latest._resend(
+                    self.env["einvoice.email.send"]._again_reason(latest)
+                )
+            else:
+                latest = ledger._open(move, "email")
+            latest.scheduled_at = now
+            transmissions |= latest
+        if not transmissions:
+            return self.browse()
         batch = self.sudo().create(
             {
-                "name": _("%(count)s invoice(s)", count=len(moves)),
+                "name": _("%(count)s invoice(s)", count=len(transmissions)),
                 "transmission_ids": [fields.Command.set(transmissions.ids)],
                 "skipped": "\n".join(
                     f"{item['name']}: {item['reason']}" for item in skipped
                 ),
             }
         )
-        self.env.ref("l10n_be_nl_einvoice.ir_cron_einvoice_send_email")._trigger()
+        if background:
+            transmissions.move_id.sending_data = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+                "sending_methods": ["email"],
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
         return batch
-
-    @api.model
-    def _cron_send(self):
-        """Send the next chunk of pending invoice e-mails; the cron runner commits
-        after each call and calls again while some remain."""
-        self.flush_model()
-        self.env["einvoice.transmission"].flush_model()
-        self.env.cr.execute(
-            "SELECT id FROM einvoice_transmission WHERE channel = 'email' "
-            "AND state = 'pending' AND move_id IS NOT NULL "
-            "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-            [CHUNK],
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        transmissions = self.env["einvoice.transmission"].browse(ids)
-        sender = self.env["einvoice.email.send"]
-        for company, group in transmissions.grouped("company_id").items():
-            moves = group.move_id.with_company(company)
-            pdfs, ubls, contents = sender._prepare(moves)
-            for transmission in group:
-                move = transmission.move_id.with_company(company)
-                try:
-                    with self.env.cr.savepoint():
-                        sender._deliver(
-                            move,
-                            transmission,
-                            pdfs.get(move.id),
-                            ubls.get(move.id),
-                            contents.get(move.id),
-                        )
-                except (UserError, ValidationError) as error:
-                    _logger.warning("invoice %s not e-mailed: %s", move.id, error)
-                    transmission.write(
-                        {
-                            "state": "failed",
-                            "attempts": transmission.attempts + 1,
-                            "last_error": str(error),
-                        }
-                    )
-        if ids:
-            self.env["einvoice.transmission"]._wake_mail_queue()
-        self._finish_done()
-        remaining = self.env["einvoice.transmission"].search_count(
-            [("channel", "=", "email"), ("state", "=", "pending")]
-        )
-        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
 
     def _finish_done(self):
         running = self.search([("state", "=", "running")])

@@ -218,11 +218,15 @@ class EinvoiceTransmission(models.Model):
         for transmission in self.filtered(
             lambda t: t.channel == "email" and t.move_id and t.state == "pending"
         ):
-            move = transmission.move_id.with_company(transmission.company_id)
-            sender = self.env["einvoice.email.send"]
-            pdf = sender._render_pdfs(move).get(move.id)
-            sender._deliver(move, transmission, pdf)
-            self._wake_mail_queue()
+            # Through Odoo's Send, which takes this waiting record.
+            company = transmission.company_id
+            self.env["account.move.send"].with_company(
+                company
+            )._generate_and_send_invoices(
+                transmission.move_id.with_company(company),
+                allow_raising=False,
+                sending_methods={"email"},
+            )
 
     @api.model
     def _wake_mail_queue(self):

@@ -194,10 +194,18 @@ class TestInvoiceDocumentsAccess(AccessCase):
         )
         self.assertEqual((row["channel"], row["state"]), ("email", "sending"))
         self.refused("internal", "einvoice.transmission", "search_read", domain, [])
-        # The list's and form's button.
+        # The form's button: Odoo's Send, the same pipeline and ledger.
         other = self.make_invoice()
-        action = other.with_user(self.users["billing"]).action_einvoice_send_email()
-        self.assertEqual(action["params"]["type"], "success", action["params"])
+        billing = self.users["billing"]
+        action = other.with_user(billing).action_invoice_sent()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(billing)
+            .with_context(**action["context"])
+            .create({})
+        )
+        wizard.action_send_and_print()
+        self.assertEqual(other.einvoice_transmission_ids.mapped("state"), ["sending"])
 
     def test_addresses_are_set_by_who_may_edit_customers_and_invoices(self):
         self.refused(

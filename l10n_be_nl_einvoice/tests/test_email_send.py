@@ -94,7 +94,8 @@ class TestEmailSend(EmailSendCase):
         }
         pdf = files[move._get_invoice_report_filename()]
         self.assertTrue(pdf.startswith(b"%PDF"))
-        xml = files[move._get_invoice_report_filename(extension="xml")]
+        # The e-invoice Odoo's Send made and keeps on the invoice.
+        xml = files[move.ubl_cii_xml_id.name]
         profile = move._einvoice_profile(None, "email")
         report = get_validator(move._einvoice_rules_dir()).validate(xml, profile)
         self.assertTrue(report.valid, report.fatal)
@@ -250,7 +251,7 @@ class TestEmailSend(EmailSendCase):
         self.assertEqual(
             (batch.total, batch.done_count, batch.state), (4, 0, "running")
         )
-        self.env["einvoice.send.batch"]._cron_send()
+        self.env["account.move"]._cron_account_move_send()
         self.assertEqual(batch.done_count, 4)
         self.assertEqual(batch.state, "done")
         self.assertIn("4 invoice(s) e-mailed", batch.summary)
@@ -293,7 +294,7 @@ class TestEmailSendBatch(EmailSendCase):
         batch = self.env["einvoice.send.batch"].browse(result["batch_id"])
         rounds = 0
         while batch.state == "running":
-            self.env["einvoice.send.batch"]._cron_send()
+            self.env["account.move"]._cron_account_move_send()
             rounds += 1
             self.assertLessEqual(batch.done_count, 50 * rounds)
         self.assertEqual(rounds, 4)

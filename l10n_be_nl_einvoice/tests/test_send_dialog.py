@@ -101,14 +101,38 @@ class TestSendDialog(EmailSendCase):
         moves = self.invoice() | self.invoice()
         wizard = self.dialog(moves, self.users["billing"])
         wizard.action_send_and_print()
-        self.assertFalse(moves.einvoice_transmission_ids, "not yet: in the background")
-        self.env["account.move"]._cron_account_move_send()
+        # Queued in the ledger, as one batch; a second click starts no other.
         ledger = moves.einvoice_transmission_ids
+        self.assertEqual(ledger.mapped("state"), ["pending", "pending"])
+        batch = self.env["einvoice.send.batch"].search(
+            [("transmission_ids", "in", ledger.ids)]
+        )
+        self.assertEqual(batch.total, 2)
+        self.dialog(moves, self.users["billing"]).action_send_and_print()
+        self.assertEqual(moves.einvoice_transmission_ids, ledger)
+        self.assertEqual(
+            self.env["einvoice.send.batch"].search_count(
+                [("transmission_ids", "in", ledger.ids)]
+            ),
+            1,
+        )
+        self.env["account.move"]._cron_account_move_send()
+        self.assertEqual(batch.state, "done")
         self.assertEqual(sorted(ledger.move_id.ids), sorted(moves.ids))
         self.assertEqual(set(ledger.mapped("user_id")), {self.users["billing"]})
         deliver_mails(ledger.mail_id)
         self.assertEqual(set(ledger.mapped("state")), {"sent"})
-        self.assertEqual(len(self.inbox.messages), 2)
+        to_customer = [
+            message["Subject"]
+            for rcpt, message in self.inbox.messages
+            if "fin@bakkerij-janssens.be" in rcpt
+        ]
+        self.assertEqual(
+            sorted(to_customer),
+            sorted(moves.mapped(lambda move: f"{move.name} – {self.company.name}")),
+        )
+        # The sender is told the outcome.
+        self.assertIn("2 invoice(s) e-mailed", batch.summary)
 
     def test_a_user_without_invoicing_rights_cannot_send(self):
         move = self.invoice()

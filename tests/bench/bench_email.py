@@ -86,7 +86,7 @@ def run_ours(env, moves, inbox):
     result = moves.einvoice_send_email(background=True)
     batch = env["einvoice.send.batch"].browse(result["batch_id"])
     while batch.state == "running":
-        env["einvoice.send.batch"]._cron_send()
+        env["account.move"]._cron_account_move_send()
         # The cron runner commits after each chunk, which empties the cache.
         env.flush_all()
         env.invalidate_all()

@@ -115,7 +115,7 @@ def run_ours(env, count, port, today):
             memory.append(rss_mib())
         generated = time.perf_counter() - started
         while Batch.search_count([("state", "=", "running")]):
-            Batch._cron_send()
+            env["account.move"]._cron_account_move_send()
             env.flush_all()
             env.invalidate_all()
             memory.append(rss_mib())
