@@ -342,8 +342,10 @@ class BillmailSender(models.AbstractModel):
             recipients=[mailbox.email],
             attachments=attachments,
             formats=formats,
+            # Said as queued, not as sent: the ledger, and a note when it fails,
+            # say how it went.
             note=_(
-                "Sent to the accountant's mailbox %(mailbox)s (%(address)s): "
+                "Queued for the accountant's mailbox %(mailbox)s (%(address)s): "
                 "%(formats)s.",
                 mailbox=mailbox.display_name,
                 address=mailbox.email,

@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from markupsafe import escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("pending", "Pending"),
@@ -11,6 +15,9 @@ STATES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
+# The states in which a transmission has concluded: nothing more happens unless a
+# retry or a person starts it again.
+CONCLUDED = ("sent", "failed", "cancelled")
 
 
 class EinvoiceTransmission(models.Model):
@@ -100,6 +107,31 @@ class EinvoiceTransmission(models.Model):
     user_id = fields.Many2one(
         "res.users", string="By", readonly=True, default=lambda s: s.env.user
     )
+    mail_queued = fields.Boolean(
+        string="Through the mail queue",
+        readonly=True,
+        help="Handed to Odoo's mail queue: its e-mail says how it went, and an "
+        "e-mail removed from the queue before it went makes it fail.",
+    )
+    handed_over_at = fields.Datetime(
+        string="Handed to the mail server",
+        readonly=True,
+        help="When the mail queue last gave the e-mail to the mail server, recorded "
+        "before it did; cleared when the server's answer is written.",
+    )
+    unknown_outcome = fields.Text(
+        string="Outcome unknown",
+        readonly=True,
+        help="Attempts that reached the mail server but whose answer was never "
+        "recorded: the receiver may have the e-mail more than once.",
+    )
+    failure_reported = fields.Boolean(
+        readonly=True,
+        help="Its failure is on the document's chatter; set again once it is sent.",
+    )
+    failure_activity_id = fields.Many2one(
+        "mail.activity", readonly=True, ondelete="set null"
+    )
 
     _sql_constraints = [
         (
@@ -111,6 +143,126 @@ class EinvoiceTransmission(models.Model):
             ),
         )
     ]
+
+    def write(self, vals):
+        """The one place where a transmission's conclusion shows outside the ledger,
+        whichever channel or path (mail queue, retries, bounces, connectors)
+        writes it: a failure on its document (`_report_failure`), a later success
+        closing that (`_close_failure`), and the batch it belongs to checked
+        again (`_touch_batches`)."""
+        state = vals.get("state")
+        if state not in CONCLUDED:
+            return super().write(vals)
+        # Concluded: no hand-over to the mail server is waiting for its answer.
+        vals = {"handed_over_at": False} | vals
+        changed = self.filtered(lambda transmission: transmission.state != state)
+        result = super().write(vals)
+        if state == "failed":
+            changed._report_failure()
+        elif state == "sent":
+            changed._close_failure()
+        changed._touch_batches()
+        return result
+
+    def _report_failure(self):
+        """A note on each document saying that its transmission failed and why, and an
+        activity "Sending failed" for the user who sent it (or the document's
+        responsible). Once per failure, not once per attempt: a transmission that
+        the retries hand back and that fails again is not reported again until it
+        was sent (`failure_reported`); a resend is a transmission of its own."""
+        for transmission in self.filtered(lambda t: not t.failure_reported):
+            activity = self.env["mail.activity"]
+            document = transmission._document()
+            if document:
+                text = transmission._failure_text()
+                document._message_log(body=escape(text))
+                user = transmission._failure_user(document)
+                if user and "activity_ids" in document._fields:
+                    try:
+                        with self.env.cr.savepoint():
+                            # Its e-mail to the user waits in the queue: this
+                            # may run within the mail queue's own sending.
+                            activity = document.with_context(
+                                mail_notify_force_send=False
+                            ).activity_schedule(
+                                "mail.mail_activity_data_todo",
+                                summary=_("Sending failed"),
+                                note=escape(text),
+                                user_id=user.id,
+                            )
+                    except (AccessError, UserError, ValidationError) as error:
+                        # The note says it; the mail queue's result must be written.
+                        _logger.warning(
+                            "no activity for failed transmission %s: %s",
+                            transmission.id,
+                            error,
+                        )
+            transmission.write(
+                {"failure_reported": True, "failure_activity_id": activity.id}
+            )
+
+    def _close_failure(self):
+        """Sent after all: the activity of its failure is marked done."""
+        reported = self.filtered("failure_reported")
+        for transmission in reported.filtered("failure_activity_id"):
+            # The system closes the activity it opened, whoever it is assigned to.
+            transmission.failure_activity_id.sudo().action_feedback(
+                feedback=_("Sent on a later attempt.")
+            )
+        if reported:
+            reported.write({"failure_reported": False, "failure_activity_id": False})
+
+    def _document(self):
+        """The document sent, when it still exists and has a chatter. As the system:
+        the ledger writes its own notes there, whoever's action or scheduled job
+        concluded the transmission."""
+        self.ensure_one()
+        model = self.env.registry.get(self.res_model)
+        if model is None or not issubclass(model, self.env.registry["mail.thread"]):
+            return None
+        return self.env[self.res_model].sudo().browse(self.res_id).exists()
+
+    def _failure_text(self):
+        self.ensure_one()
+        channel = dict(self._fields["channel"]._description_selection(self.env))
+        what = channel.get(self.channel, self.channel)
+        if self.recipients:
+            what = _(
+                "%(channel)s to %(recipients)s",
+                channel=what,
+                recipients=self.recipients,
+            )
+        return _(
+            "Sending failed (%(what)s): %(reason)s",
+            what=what,
+            reason=self.last_error or "-",
+        )
+
+    def _failure_user(self, document):
+        """Who is asked to look at a failure: the user who sent it, else the
+        document's responsible (an invoice's salesperson); none when the system sent
+        it for a document without one."""
+        self.ensure_one()
+        candidates = [self.user_id]
+        for name in ("invoice_user_id", "user_id"):
+            field = document._fields.get(name)
+            if field and field.type == "many2one" and field.comodel_name == "res.users":
+                candidates.append(document[name])
+        for user in candidates:
+            if user and user.active and not user.share:
+                return user
+        return None
+
+    def _touch_batches(self):
+        """The background batches of these transmissions are checked again by Odoo's
+        sending cron (`einvoice.send.batch._finish_done` after each call), not
+        here: this runs in the mail queue's transaction, which must not wait on a
+        batch's row."""
+        batches = self.env["einvoice.send.batch"].sudo()
+        if self and batches.search_count(
+            [("transmission_ids", "in", self.ids)], limit=1
+        ):
+            self.env.ref("account.ir_cron_account_move_send").sudo()._trigger()
 
     @api.model
     def _key(self, record, channel, target="customer", kind="document"):
@@ -271,6 +423,7 @@ class EinvoiceTransmission(models.Model):
         self.sudo().write(
             {
                 "state": "sending",
+                "mail_queued": True,
                 "recipients": "; ".join(recipients),
                 "formats": ", ".join(formats),
                 "attempts": self.attempts + 1,

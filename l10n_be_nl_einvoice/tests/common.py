@@ -253,17 +253,31 @@ except ImportError:  # pragma: no cover - installed by setup/requirements.txt
 
 
 class Inbox:
-    """An SMTP server's handler: keeps what it accepts; refuses the next
-    `refuse` messages with a temporary error, as a server that is down would."""
+    """An SMTP server's handler: keeps what it accepts; refuses the next `refuse`
+    messages with `answer` (by default a temporary error, as a server that is down
+    would); ends the connection of the next `drop` ones before answering them, as
+    a connection dropped mid-message."""
+
+    TEMPORARY = "451 4.3.0 Try again later"
 
     def __init__(self):
         self.messages = []
+        self.reset()
+
+    def reset(self):
+        self.messages.clear()
         self.refuse = 0
+        self.answer = self.TEMPORARY
+        self.drop = 0
 
     async def handle_DATA(self, server, session, envelope):  # pylint: disable=invalid-name,unused-argument
+        if self.drop:
+            self.drop -= 1
+            server.transport.close()
+            return "250 OK"  # never reaches the client
         if self.refuse:
             self.refuse -= 1
-            return "451 4.3.0 Try again later"
+            return self.answer
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 OK"
