@@ -34,6 +34,7 @@
         "report/invoice_report.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
+        "data/mail_activity_type_data.xml",
         "data/legal_rates.xml",
         "data/reminder_data.xml",
         "data/recurring_data.xml",

@@ -22,7 +22,10 @@ from . import einvoice_statement_importer
 from . import einvoice_statement_files
 from . import einvoice_statement_import_job
 from . import einvoice_transmission
+from . import einvoice_transmission_peppol
 from . import account_move_email
+from . import account_move_peppol
+from . import account_move_send_peppol
 from . import einvoice_email_send
 from . import einvoice_send_batch
 from . import mail_mail

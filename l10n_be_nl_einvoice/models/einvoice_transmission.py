@@ -54,7 +54,7 @@ class EinvoiceTransmission(models.Model):
     document_name = fields.Char(string="Document", required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", readonly=True)
     channel = fields.Selection(
-        [("email", "Customer e-mail"), ("post", "Letter")],
+        [("email", "Customer e-mail"), ("post", "Letter"), ("peppol", "Peppol")],
         required=True,
         readonly=True,
         index=True,
