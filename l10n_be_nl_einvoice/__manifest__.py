@@ -8,7 +8,7 @@
     "website": "https://github.com/einvoice-be-nl/einvoice-be-nl",
     "author": "BE/NL e-invoicing contributors",
     "license": "LGPL-3",
-    "depends": ["account", "account_edi_ubl_cii", "mail"],
+    "depends": ["account", "account_edi_ubl_cii", "account_peppol", "mail"],
     "external_dependencies": {"python": ["lxml", "stdnum", "schwifty"]},
     "data": [
         "security/ir.model.access.csv",
