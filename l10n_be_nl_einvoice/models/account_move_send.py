@@ -261,14 +261,18 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _get_default_invoice_edi_format(self, move, **kwargs):
-        # EXTENDS account: by e-mail, a customer document carries the UBL of the
-        # customer's profile (else the company's), as on every other channel.
+        # EXTENDS account: by e-mail, a customer document of a Belgian or Dutch
+        # company carries the UBL of the customer's profile (else the company's),
+        # unless the customer takes another format (Factur-X, XRechnung, ...).
+        own = super()._get_default_invoice_edi_format(move, **kwargs)
         methods = kwargs.get("sending_methods") or ()
-        if move.is_sale_document(include_receipts=False) and "peppol" not in methods:
-            profile = move._einvoice_profile(None, "email")
-            if profile in PROFILE_FORMATS:
-                return PROFILE_FORMATS[profile]
-        return super()._get_default_invoice_edi_format(move, **kwargs)
+        if (
+            "peppol" in methods
+            or not move._einvoice_gated()
+            or (own and own not in FORMAT_PROFILES)
+        ):
+            return own
+        return PROFILE_FORMATS.get(move._einvoice_profile(None, "email"), own)
 
     @api.model
     def _hook_if_errors(self, moves_data, allow_raising=True):

@@ -164,6 +164,8 @@ class TestUblCheck(DemoCompanyCase):
         good = self._invoice()
         data = {"invoice_edi_format": "ubl_bis3"}
         sender._hook_invoice_document_before_pdf_report_render(good, data)
+        # The rules run while the PDFs render; the sending waits for them.
+        sender._einvoice_check_ubls({good: data})()
         self.assertNotIn("error", data)
         self.assertIn(b"<Invoice", data["ubl_cii_xml_attachment_values"]["raw"])
 
@@ -180,6 +182,7 @@ class TestUblCheck(DemoCompanyCase):
         bad = self._invoice(export)
         data = {"invoice_edi_format": "ubl_bis3"}
         sender._hook_invoice_document_before_pdf_report_render(bad, data)
+        sender._einvoice_check_ubls({bad: data})()
         self.assertNotIn("ubl_cii_xml_attachment_values", data)
         self.assertIn("was not sent", data["error"]["error_title"])
         self.assertTrue(
