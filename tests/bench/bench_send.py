@@ -194,8 +194,8 @@ def run_ours(env, moves, access_point):
         action = rest.action_send_and_print()
         wizard = env[action["res_model"]].with_context(**action["context"]).create({})
         wizard.action_send_and_print()
-        while env["account.move"].search_count([("id", "in", rest.ids),
-                                               ("sending_data", "!=", False)]):  # fmt: skip
+        waiting = [("id", "in", rest.ids), ("sending_data", "!=", False)]
+        while env["account.move"].search_count(waiting):
             env["account.move"]._cron_account_move_send()
             # The cron runner commits after each call, which empties the cache.
             env.flush_all()
@@ -294,7 +294,7 @@ def main():
           f"point, {stock['mails']} e-mails")  # fmt: skip
     print(f"  ours, the list's Send:       {ours['elapsed']:7.1f} s for "
           f"{ours['count']} ({ours_rate:.2f}/s): {ours['peppol']} to the access "
-          f"point, {ours['mails']} e-mails ({ours['queued']} via the queue)")  # fmt: skip
+          f"point, {ours['mails']} e-mails ({ours['queued']} queued)")  # fmt: skip
     print(f"  throughput ours / stock: {ours_rate / stock_rate:.2f}  (target >= 8)")
     opened, sent = ours["dialog"]
     print(f"  Send dialog of one invoice: opened in {opened:.2f} s, sent in "
