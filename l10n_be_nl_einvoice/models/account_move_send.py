@@ -92,16 +92,32 @@ class AccountMoveSend(models.AbstractModel):
         xml = invoice_data["ubl_cii_xml_attachment_values"]["raw"]
         problems = invoice._einvoice_problems(xml, profile, report=report)
         fatal = [p for p in problems if p["flag"] == "fatal"]
-        if fatal:
-            invoice_data.pop("ubl_cii_xml_attachment_values")
-            invoice_data.pop("ubl_cii_xml_options", None)
+        if not fatal:
+            return
+        invoice_data.pop("ubl_cii_xml_attachment_values")
+        invoice_data.pop("ubl_cii_xml_options", None)
+        lines = [f"[{p['rule']}] {p['where']}: {p['text']}" for p in fatal]
+        methods = invoice_data.get("sending_methods") or ()
+        if methods and "peppol" not in methods:
+            # By e-mail (or a download) the PDF is the invoice: it goes without the
+            # e-invoice, and the invoice says why.
+            invoice_data["einvoice_ubl_left_out"] = True
+            invoice._message_log(
+                body=_(
+                    "Sent without its e-invoice (%(profile)s): it does not pass the "
+                    "official rules.\n%(problems)s",
+                    profile=dict(UBL_PROFILES)[profile],
+                    problems="\n".join(lines),
+                )
+            )
+        else:
             invoice_data["error"] = {
                 "error_title": _(
                     "%(name)s was not sent: its e-invoice does not pass the official "
                     "rules.",
                     name=invoice.display_name,
                 ),
-                "errors": [f"[{p['rule']}] {p['where']}: {p['text']}" for p in fatal],
+                "errors": lines,
             }
 
     @api.model
@@ -226,6 +242,8 @@ class AccountMoveSend(models.AbstractModel):
     def _get_mail_params(self, move, move_data):
         params = super()._get_mail_params(move, move_data)
         profile = FORMAT_PROFILES.get(move_data.get("invoice_edi_format"))
+        if move_data.get("einvoice_ubl_left_out"):
+            profile = None
         params["einvoice_user_id"] = move_data.get("author_user_id")
         params["einvoice_formats"] = ["PDF"] + (
             [dict(UBL_PROFILES)[profile]] if profile else []

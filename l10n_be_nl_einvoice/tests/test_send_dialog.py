@@ -137,6 +137,30 @@ class TestSendDialog(EmailSendCase):
         # The sender is told the outcome.
         self.assertIn("2 invoice(s) delivered, 0 failed.", batch.summary)
 
+    def test_by_e_mail_an_e_invoice_that_fails_the_rules_is_left_out(self):
+        overseas = self.env["res.partner"].create(
+            {
+                "name": "Overseas",
+                "street": "1 Harbor Road",
+                "zip": "02110",
+                "city": "Boston",
+                "country_id": self.env.ref("base.us").id,
+                "is_company": True,
+                "email": "ap@overseas.example",
+                "invoice_edi_format": "ubl_bis3",
+            }
+        )
+        move = self.invoice(overseas)
+        self.dialog(move, self.users["billing"]).action_send_and_print()
+        transmission = self.email_ledger(move)
+        self.assertEqual(transmission.state, "sending")
+        self.assertEqual(transmission.formats, "PDF")
+        self.assertEqual(transmission.attachment_ids, move.invoice_pdf_report_id)
+        note = move.message_ids.filtered(
+            lambda m: "Sent without its e-invoice" in (m.body or "")
+        )
+        self.assertIn("PEPPOL-EN16931-R010", note.body)
+
     def test_a_user_without_invoicing_rights_cannot_send(self):
         move = self.invoice()
         with self.assertRaises(AccessError):

@@ -91,7 +91,9 @@ def peppol_on_loopback(env, access_point):
             patch.object(
                 type(env["res.partner"]),
                 "_get_peppol_verification_state",
-                lambda self, endpoint, eas, edi_format: "valid",
+                lambda self, endpoint, eas, edi_format: (
+                    "valid" if (eas, endpoint) == PEPPOL_ID else "not_valid"
+                ),
             )
         )
         # Odoo's sending commits when no test runs; the benchmark keeps nothing.
