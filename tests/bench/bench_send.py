@@ -96,10 +96,8 @@ def peppol_on_loopback(env, access_point):
                 ),
             )
         )
-        # Odoo's sending commits when no test runs; the benchmark keeps nothing.
-        import odoo
-
-        stack.enter_context(patch.object(odoo.modules.module, "current_test", True))
+        # Odoo's Peppol sending commits as it goes (as in production): the
+        # benchmark's databases are fresh copies, thrown away after the run.
         yield
 
 
@@ -181,15 +179,7 @@ def run_ours(env, moves, access_point):
             stack, type(env["account.edi.xml.ubl_bis3"]), "_export_invoice", "UBL"
         )
         timings.wrap(stack, ubl_validate.ValidatorProcess, "validate_many", "rules")
-        # The Send dialog of one invoice: opened, then sent.
         one = moves[-1]
-        started = time.perf_counter()
-        action = one.action_send_and_print()
-        wizard = env[action["res_model"]].with_context(**action["context"]).create({})
-        wizard.sending_methods  # noqa: B018 - what the dialog shows
-        opened = time.perf_counter() - started
-        wizard.action_send_and_print()
-        dialog = time.perf_counter() - started
         rest = moves - one
         memory = [rss_mib()]
         started = time.perf_counter()
@@ -207,6 +197,17 @@ def run_ours(env, moves, access_point):
         queued = drain_queue(env)
         timings.seconds["queue"] += time.perf_counter() - queue_started
         elapsed = time.perf_counter() - started
+        # The Send dialog of one invoice, as a user opens it (every field the form
+        # shows), then sends it.
+        started = time.perf_counter()
+        action = one.action_send_and_print()
+        wizard = env[action["res_model"]].with_context(**action["context"]).create({})
+        wizard.read([name for name, field in wizard._fields.items()
+                     if field.type != "binary"])  # fmt: skip
+        opened = time.perf_counter() - started
+        wizard.action_send_and_print()
+        dialog = time.perf_counter() - started
+        drain_queue(env)
     ledger = env["einvoice.transmission"].search([("move_id", "in", rest.ids)])
     states = defaultdict(int)
     for transmission in ledger:
