@@ -1,10 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, html_escape
 
 from odoo.addons.l10n_be_nl_einvoice.models.einvoice_email_send import RETRY_AFTER
@@ -12,10 +10,7 @@ from odoo.addons.l10n_be_nl_einvoice.models.res_company import UBL_PROFILES
 
 from ..lib.schedule import cutoffs
 
-_logger = logging.getLogger(__name__)
-
 CHANNEL = "billmail"
-DOCUMENT_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund")
 # Documents rendered and handed to the mail queue per cron call (one transaction).
 CHUNK = 50
 # Documents found due per cron call; the next call finds the rest.
@@ -49,11 +44,10 @@ class BillmailSender(models.AbstractModel):
 
     @api.model
     def _skip_reason(self, move):
-        if move.move_type not in DOCUMENT_TYPES:
-            return _("not an invoice, credit note or bill")
-        if move.state != "posted":
-            return _("not posted")
-        return move._einvoice_gate("accountant")
+        ledger = self.env["einvoice.transmission"]
+        return ledger._not_sendable(move, purchases=True) or move._einvoice_gate(
+            "accountant"
+        )
 
     @api.model
     def _enqueue(self, pairs, remark=None):
@@ -108,24 +102,9 @@ class BillmailSender(models.AbstractModel):
 
     @api.model
     def _already(self, move, mailbox, transmission):
-        if transmission.state == "failed":
-            reason = _(
-                "the e-mail to %(mailbox)s failed (%(error)s); the mail queue tries "
-                "it again",
-                mailbox=mailbox.display_name,
-                error=transmission.last_error,
-            )
-        elif transmission.state == "sent":
-            reason = _(
-                "already sent to %(mailbox)s on %(date)s (send it again from the "
-                "transmission, with a reason)",
-                mailbox=mailbox.display_name,
-                date=transmission.sent_at,
-            )
-        else:
-            reason = _(
-                "already on its way to %(mailbox)s", mailbox=mailbox.display_name
-            )
+        reason = transmission._already_reason(mailbox.display_name) or _(
+            "already on its way to %(target)s", target=mailbox.display_name
+        )
         return {"id": move.id, "name": move.display_name, "reason": reason}
 
     # -- by hand -------------------------------------------------------------------
@@ -159,7 +138,7 @@ class BillmailSender(models.AbstractModel):
         if background:
             self.env.ref("billmail_connector.ir_cron_billmail_send")._trigger()
         elif queued:
-            self._deliver(queued)
+            queued._deliver()
         return {
             "queued": queued.ids,
             "skipped": skipped + already,
@@ -247,7 +226,7 @@ class BillmailSender(models.AbstractModel):
             [CHANNEL, CHUNK],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        self._deliver(self.env["einvoice.transmission"].browse(ids))
+        self.env["einvoice.transmission"].browse(ids)._deliver()
         remaining = self.env["einvoice.transmission"].search_count(
             [("channel", "=", CHANNEL), ("state", "=", "pending")]
         )
@@ -281,83 +260,14 @@ class BillmailSender(models.AbstractModel):
         again.write({"state": "pending", "scheduled_at": now})
         return again
 
-    # -- delivery ------------------------------------------------------------------
+    # -- what goes -----------------------------------------------------------------
 
     @api.model
-    def _deliver(self, transmissions):
-        """One e-mail per pending transmission, handed to the mail queue; a document
-        that cannot go is marked failed with the reason (or cancelled when it is no
-        longer posted)."""
-        transmissions = transmissions.sudo().filtered(lambda t: t.state == "pending")
-        for company, group in transmissions.grouped("company_id").items():
-            sales = group.move_id.filtered(lambda m: m.is_sale_document())
-            pdfs = self.env["einvoice.email.send"]._render_pdfs(
-                sales.with_company(company)
-            )
-            for transmission in group:
-                try:
-                    with self.env.cr.savepoint():
-                        self._deliver_one(transmission.with_company(company), pdfs)
-                except (UserError, ValidationError) as error:
-                    _logger.info(
-                        "document %s not sent to mailbox %s: %s",
-                        transmission.res_id,
-                        transmission.target,
-                        error,
-                    )
-                    transmission.write(
-                        {
-                            "state": "failed",
-                            "attempts": transmission.attempts + 1,
-                            "last_error": str(error),
-                        }
-                    )
-        if transmissions:
-            self.env["einvoice.transmission"]._wake_mail_queue()
-
-    @api.model
-    def _deliver_one(self, transmission, pdfs):
-        move = transmission.move_id.with_company(transmission.company_id)
-        mailbox = transmission.billmail_mailbox_id
-        if move.state != "posted":
-            transmission.write(
-                {
-                    "state": "cancelled",
-                    "last_error": _("Reset to draft before it was sent."),
-                }
-            )
-            return
-        if not mailbox.active:
-            transmission.write(
-                {"state": "cancelled", "last_error": _("The mailbox was archived.")}
-            )
-            return
-        attachments, formats = self._attachments(move, mailbox, pdfs.get(move.id))
-        subject, body = self._message(move, mailbox, transmission.billmail_remark)
-        transmission._queue_mail(
-            move,
-            subject=subject,
-            body=body,
-            email_from=move.company_id._billmail_sender(),
-            recipients=[mailbox.email],
-            attachments=attachments,
-            formats=formats,
-            # Said as queued, not as sent: the ledger, and a note when it fails,
-            # say how it went.
-            note=_(
-                "Queued for the accountant's mailbox %(mailbox)s (%(address)s): "
-                "%(formats)s.",
-                mailbox=mailbox.display_name,
-                address=mailbox.email,
-                formats=", ".join(formats),
-            ),
-        )
-
-    @api.model
-    def _attachments(self, move, mailbox, pdf):
+    def _attachments(self, move, mailbox, prepared):
         """(files, format labels): a customer document as the mailbox asks for it
-        (UBL in its profile when the official rules pass it, PDF); a vendor document
-        with the supplier's own files, never a rendering of ours."""
+        (`prepared` by `einvoice.document`: the UBL of its profile when the
+        official rules pass it, the PDF); a vendor document with the supplier's own
+        files, never a rendering of ours."""
         if move.is_purchase_document():
             originals = self._original_files(move)
             if not originals:
@@ -369,30 +279,13 @@ class BillmailSender(models.AbstractModel):
                     )
                 )
             return originals, [_("supplier's files")]
-        sender = self.env["einvoice.email.send"]
-        # The PDF is made first: the UBL.BE file carries it inside.
-        pdf_attachment = sender._pdf_attachment(move, pdf)
-        attachments, formats = self.env["ir.attachment"], []
-        if mailbox.ubl_profile:
-            ubl, problems = sender._ubl_attachment(move, mailbox.ubl_profile)
-            if not ubl:
-                raise UserError(
-                    _(
-                        "%(invoice)s: the %(profile)s file does not pass the official "
-                        "rules: %(problems)s",
-                        invoice=move.display_name,
-                        profile=dict(UBL_PROFILES)[mailbox.ubl_profile],
-                        problems="; ".join(
-                            f"[{p['rule']}] {p['text']}"
-                            for p in problems
-                            if p["flag"] == "fatal"
-                        ),
-                    )
-                )
-            attachments |= ubl
-            formats.append(dict(UBL_PROFILES)[mailbox.ubl_profile])
+        if prepared.error:
+            raise UserError(prepared.error)
+        attachments, formats = prepared.ubl, []
+        if prepared.ubl:
+            formats.append(dict(UBL_PROFILES)[prepared.profile])
         if mailbox.attach_pdf:
-            attachments |= pdf_attachment
+            attachments |= prepared.pdf
             formats.append("PDF")
         return attachments, formats
 

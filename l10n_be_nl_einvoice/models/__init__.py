@@ -21,7 +21,9 @@ from . import einvoice_statement_matching
 from . import einvoice_statement_importer
 from . import einvoice_statement_files
 from . import einvoice_statement_import_job
+from . import einvoice_document
 from . import einvoice_transmission
+from . import einvoice_transmission_channel
 from . import einvoice_transmission_peppol
 from . import account_move_email
 from . import account_move_peppol
@@ -35,6 +37,7 @@ from . import account_move_late_interest
 from . import einvoice_reminder_level
 from . import einvoice_reminder
 from . import einvoice_reminder_send
+from . import einvoice_transmission_reminder
 from . import account_move_reminder
 from . import einvoice_recurring_plan
 from . import einvoice_recurring_line

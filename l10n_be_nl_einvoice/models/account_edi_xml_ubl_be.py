@@ -87,17 +87,10 @@ class AccountEdiXmlUblBe(models.AbstractModel):
         ]
         return vals
 
-    def _export_invoice(self, invoice, convert_fixed_taxes=True):
-        xml, errors = super()._export_invoice(invoice, convert_fixed_taxes)
-        pdf = self.env.context.get("einvoice_pdf")
-        if pdf is None:
-            pdf = invoice._einvoice_pdf()
-        if pdf:
-            xml = self._einvoice_embed_pdf(xml, *pdf)
-        return xml, errors
-
     def _einvoice_embed_pdf(self, xml, filename, content):
-        """Put the PDF in the document's own reference (UBL.BE) as an attachment."""
+        """Put the PDF in the document's own reference (UBL.BE) as an attachment:
+        the builder leaves it out, its callers give it (`_einvoice_export`, Odoo's
+        Send once the PDF is rendered)."""
         tree = etree.fromstring(xml)
         references = tree.xpath(
             "cac:AdditionalDocumentReference[cbc:DocumentDescription="

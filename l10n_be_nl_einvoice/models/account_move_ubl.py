@@ -9,7 +9,7 @@ from ..lib.ubl_messages import ADVICE, advice, where
 from ..lib.ubl_totals import check_totals
 from ..lib.ubl_validate import UblValidationError, get_validator
 from .access import BILLING, require_group
-from .einvoice_email_send import INVOICE_REPORT
+from .einvoice_document import INVOICE_REPORT
 
 # Our profiles and their builders (Odoo's, extended; UBL.BE is ours).
 BUILDERS = {
@@ -66,9 +66,12 @@ class AccountMove(models.Model):
 
     def einvoice_ubl(self, profile=None, channel=None):
         """The invoice's UBL document for a profile or a channel (XML-RPC: returns
-        the XML text)."""
+        the XML text). A UBL.BE file carries the invoice's PDF, which is then
+        handed out as a download is."""
         self.ensure_one()
-        xml, _errors = self._einvoice_export(self._einvoice_profile(profile, channel))
+        used = self._einvoice_profile(profile, channel)
+        pdf = self._einvoice_pdf() if used == "ublbe" else None
+        xml, _errors = self._einvoice_export(used, pdf=pdf)
         return xml.decode()
 
     def _einvoice_pdf(self, printed=True):
@@ -88,7 +91,18 @@ class AccountMove(models.Model):
             content = reports._einvoice_render_unprinted(INVOICE_REPORT, self.id)
         return f"{self.name.replace('/', '_')}.pdf", content
 
-    def _einvoice_export(self, profile):
+    def _einvoice_unexportable(self):
+        """Why this document has no e-invoice, or None."""
+        self.ensure_one()
+        if not self.is_sale_document() or self.state != "posted":
+            return _("%(name)s: only posted customer invoices and credit notes have an "
+                     "e-invoice.", name=self.display_name)  # fmt: skip
+        return None
+
+    def _einvoice_export(self, profile, pdf=None):
+        """(XML, Odoo's errors) of the invoice's UBL in `profile`; `pdf`, a (file
+        name, content) pair, is put inside a UBL.BE file, in the document's own
+        reference (ubl-BE-02)."""
         if profile not in BUILDERS:
             raise UserError(
                 _(
@@ -96,12 +110,13 @@ class AccountMove(models.Model):
                     profile=profile,
                 )
             )
-        if not self.is_sale_document() or self.state != "posted":
-            raise UserError(
-                _("%(name)s: only posted customer invoices and credit notes have an "
-                  "e-invoice.", name=self.display_name)
-            )  # fmt: skip
-        return self.env[BUILDERS[profile]]._export_invoice(self)
+        reason = self._einvoice_unexportable()
+        if reason:
+            raise UserError(reason)
+        xml, errors = self.env[BUILDERS[profile]]._export_invoice(self)
+        if profile == "ublbe" and pdf:
+            xml = self.env["account.edi.xml.ubl_be"]._einvoice_embed_pdf(xml, *pdf)
+        return xml, errors
 
     def _einvoice_rules_dir(self):
         rules = tools.config.get("einvoice_rules_dir")
@@ -199,13 +214,11 @@ class AccountMove(models.Model):
         results = []
         for move in self:
             used = move._einvoice_profile(profile, channel)
-            if used == "ublbe" and self.env.context.get("einvoice_pdf") is None:
-                # UBL.BE carries the invoice's PDF. Rendered for a check, the PDF
-                # stays in Odoo: it is not a print, and the last invoice can still
-                # be deleted (account.move unlink).
-                pdf = move._einvoice_pdf(printed=False)
-                move = move.with_context(einvoice_pdf=pdf)
-            xml, builder_errors = move._einvoice_export(used)
+            # UBL.BE carries the invoice's PDF. Rendered for a check, the PDF stays
+            # in Odoo: it is not a print, and the last invoice can still be deleted
+            # (account.move unlink).
+            pdf = move._einvoice_pdf(printed=False) if used == "ublbe" else None
+            xml, builder_errors = move._einvoice_export(used, pdf=pdf)
             problems = move._einvoice_problems(xml, used, builder_errors)
             results.append(
                 {

@@ -3,13 +3,11 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, models
-from odoo.exceptions import UserError
 
-from ..lib.wkhtmltopdf import is_patched
+from .einvoice_document import INVOICE_REPORT
 
 _logger = logging.getLogger(__name__)
 
-INVOICE_REPORT = "account.account_invoices"
 # A failed e-mail is handed back to the mail queue after these waits, then given up.
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
@@ -20,9 +18,8 @@ class EinvoiceEmailSend(models.AbstractModel):
     number), to the invoice's Recipient, with its PDF and the UBL of the
     customer's profile when it passes the official rules (`account.move.send`
     prepares them). Every e-mail is a ledger record (channel ``email``): the mail
-    queue's result (sent, failed, bounced) is written there. The PDFs and UBL
-    files every channel sends are made here too (`_render_pdfs`,
-    `_pdf_attachment`, `_ubl_attachment`)."""
+    queue's result (sent, failed, bounced) is written there. The PDFs are made by
+    the documents' service of every channel (`einvoice.document`)."""
 
     _name = "einvoice.email.send"
     _description = "E-mail invoices to customers"
@@ -33,10 +30,10 @@ class EinvoiceEmailSend(models.AbstractModel):
     def _skip_reason(self, move, again=False):
         """Why `move` cannot be e-mailed now, or None; `again`: one that went
         before may go again (Odoo's Send dialog, a resend)."""
-        if move.move_type not in ("out_invoice", "out_refund"):
-            return _("not a customer invoice or credit note")
-        if move.state != "posted":
-            return _("not posted")
+        ledger = self.env["einvoice.transmission"]
+        reason = ledger._not_sendable(move)
+        if reason:
+            return reason
         if not move.einvoice_email_to:
             return _(
                 "no invoice e-mail address for %(customer)s",
@@ -50,10 +47,7 @@ class EinvoiceEmailSend(models.AbstractModel):
             )
         )
         if sent and not again:
-            return _(
-                "already sent on %(when)s (resend it with a reason)",
-                when=sent[0].sent_at or sent[0].create_date,
-            )
+            return sent[:1]._already_reason()
         return move._einvoice_gate("email")
 
     @api.model
@@ -103,36 +97,9 @@ class EinvoiceEmailSend(models.AbstractModel):
 
     @api.model
     def _render_pdfs(self, moves, report_name=INVOICE_REPORT):
-        """The PDF of each invoice that has none yet, as the customer receives it;
-        an invoice that cannot be rendered is missing from the result (an invoice
-        that has its PDF keeps it: `_attachments`). A wkhtmltopdf with patched
-        Qt renders many invoices in one call; without it, one call per invoice
-        (Odoo's batch rendering needs the patched build), except that invoices of
-        one page can share a call (`_einvoice_render_pdfs`)."""
-        layout = moves.company_id[:1].einvoice_email_layout_id.view_id.key
-        reports = self.env["ir.actions.report"].with_context(
-            einvoice_fast_print=True, einvoice_report_layout=layout or False
-        )
-        todo = moves.filtered(lambda m: not m.invoice_pdf_report_id)
-        if len(todo) > 1 and self._batch_rendering():
-            try:
-                content, report_type = reports._pre_render_qweb_pdf(
-                    report_name, res_ids=todo.ids
-                )
-                split = reports._get_splitted_report(report_name, content, report_type)
-            except UserError as error:
-                _logger.warning("batch rendering failed, one by one: %s", error)
-            else:
-                pdfs = {move.id: split[move.id] for move in todo if split.get(move.id)}
-                rest = todo.filtered(lambda m: m.id not in pdfs)
-                pdfs.update(reports._einvoice_render_each(report_name, rest.ids))
-                return pdfs
-        # Without patched Qt: invoices of one page share a call.
-        return reports._einvoice_render_pdfs(report_name, todo.ids)
-
-    @api.model
-    def _batch_rendering(self):
-        return is_patched(self.env["ir.actions.report"]._einvoice_wkhtmltopdf_version())
+        # Odoo's Send renders its PDFs under this name (account_move_send.py): the
+        # documents' service renders them (`einvoice.document.render_pdfs`).
+        return self.env["einvoice.document"].render_pdfs(moves, report_name)
 
     @api.model
     def _mark_sent(self, move):
@@ -215,56 +182,3 @@ class EinvoiceEmailSend(models.AbstractModel):
                 {"name": name, "raw": raw, "res_model": move._name, "res_id": move.id}
             )
         return attachments
-
-    @api.model
-    def _pdf_attachment(self, move, pdf):
-        """The invoice's PDF as its customer receives it: the one it has, else `pdf`
-        (rendered by `_render_pdfs`), kept as the invoice's PDF from then on."""
-        if move.invoice_pdf_report_id:
-            return move.invoice_pdf_report_id
-        if not pdf:
-            raise UserError(
-                _(
-                    "The PDF of %(invoice)s could not be made.",
-                    invoice=move.display_name,
-                )
-            )
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": move._get_invoice_report_filename(),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": move._name,
-                    "res_id": move.id,
-                    "res_field": "invoice_pdf_report_file",
-                }
-            )
-        )
-        move.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
-        return attachment
-
-    @api.model
-    def _ubl_attachment(self, move, profile):
-        """(the UBL of `move` in `profile` as a new attachment, or an empty recordset
-        when the official rules find a fatal problem; the problems)."""
-        xml, errors = move._einvoice_export(profile)
-        problems = move._einvoice_problems(xml, profile, errors)
-        if any(problem["flag"] == "fatal" for problem in problems):
-            return self.env["ir.attachment"], problems
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": move._get_invoice_report_filename(extension="xml"),
-                    "raw": xml,
-                    "mimetype": "application/xml",
-                    "res_model": move._name,
-                    "res_id": move.id,
-                }
-            )
-        )
-        return attachment, problems

@@ -26,8 +26,10 @@ class EinvoiceReminder(models.Model):
         return self.sudo().write(values)
 
     def _send(self):
+        """Send the queued reminders, each once: by e-mail through the ledger, or
+        made ready to print and post (einvoice_transmission_reminder.py)."""
         ledger = self.env["einvoice.transmission"]
-        todo = []
+        todo = ledger.browse()
         for reminder in self.filtered(lambda r: r.state == "queued"):
             if reminder._paid_since():
                 continue
@@ -40,33 +42,10 @@ class EinvoiceReminder(models.Model):
             if not reminder.by_post and transmission.state in ("sending", "sent"):
                 reminder._write_outcome({"state": "sent"})
                 continue
-            todo.append((reminder, transmission))
-        # The PDFs and e-mails of the whole chunk at once: few wkhtmltopdf calls.
-        pdfs = self.browse([r.id for r, _t in todo])._pdfs()
-        contents = self.browse(
-            [r.id for r, _t in todo if not r.by_post]
-        )._mail_contents()
-        for reminder, transmission in todo:
-            try:
-                with self.env.cr.savepoint():
-                    if reminder.by_post:
-                        reminder._prepare_letter(transmission, pdfs.get(reminder.id))
-                    else:
-                        reminder._deliver(
-                            transmission, pdfs.get(reminder.id), contents[reminder.id]
-                        )
-            except UserError as error:
-                reminder._write_outcome({"state": "failed"})
-                # The ledger record is the system's (`_open` gives it as sudo).
-                transmission.write(
-                    {
-                        "state": "failed",
-                        "attempts": transmission.attempts + 1,
-                        "last_error": str(error),
-                    }
-                )
-        if self:
-            ledger._wake_mail_queue()
+            todo |= transmission
+        # In the name of who runs the reminders: the ledger's records come as the
+        # system's (`_open`), and write themselves so (`_mark_*`).
+        todo.with_env(self.env)._deliver()
 
     def _paid_since(self):
         """An invoice of a queued reminder was paid (a bank import, a credit note)
@@ -97,11 +76,10 @@ class EinvoiceReminder(models.Model):
 
     def _pdfs(self):
         """The reminders as PDF attachments of their own, ``{id: attachment}``
-        (rendered together: `_einvoice_render_pdfs`)."""
+        (rendered together by the suite's one batch renderer)."""
         if not self:
             return {}
-        report = self.env["ir.actions.report"].with_context(einvoice_fast_print=True)
-        rendered = report._einvoice_render_pdfs(
+        rendered = self.env["ir.actions.report"]._einvoice_render_pdfs(
             "l10n_be_nl_einvoice.action_report_einvoice_reminder", self.ids
         )
         done = self.filtered(lambda r: r.id in rendered)
@@ -159,10 +137,7 @@ class EinvoiceReminder(models.Model):
             transmission = reminder.transmission_ids.filtered(
                 lambda t: t.channel == "post" and t.state == "pending"
             )
-            # The ledger is the system's record: users read it, never write it.
-            transmission.sudo().write(
-                {"state": "sent", "sent_at": fields.Datetime.now(), "attempts": 1}
-            )
+            transmission._mark_sent()
             reminder._write_outcome(
                 {"date": fields.Date.context_today(reminder), "state": "sent"}
             )
@@ -193,7 +168,9 @@ class EinvoiceReminder(models.Model):
                 )
         return contents
 
-    def _deliver(self, transmission, attachment, content):
+    def _send_by_email(self, transmission, attachment, content):
+        """E-mail the reminder (`attachment` its PDF, `content` its subject and
+        body) through the ledger's `transmission`."""
         self.ensure_one()
         if not self.email_to:
             raise UserError(

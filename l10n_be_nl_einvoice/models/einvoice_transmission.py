@@ -28,7 +28,8 @@ class EinvoiceTransmission(models.Model):
     record for the same key. Sending it again is an explicit resend, with its reason,
     recorded as a record of its own (`resend_number` 1, 2, …). Every sending feature
     writes here (customer e-mail; accountant mailboxes and CodaBox add their
-    channels); "was it sent" is read here only.
+    channels), each by the same contract (einvoice_transmission_channel.py); "was
+    it sent" is read here only.
     """
 
     _name = "einvoice.transmission"
@@ -364,22 +365,6 @@ class EinvoiceTransmission(models.Model):
         """Whether any channel delivered `record` (or is delivering it)."""
         return record.id in self._sent_ids(record)
 
-    def _dispatch(self):
-        """Hand these pending transmissions to their channel now. Each channel's
-        module extends this for its own records and leaves the others to super()."""
-        for transmission in self.filtered(
-            lambda t: t.channel == "email" and t.move_id and t.state == "pending"
-        ):
-            # Through Odoo's Send, which takes this waiting record.
-            company = transmission.company_id
-            self.env["account.move.send"].with_company(
-                company
-            )._generate_and_send_invoices(
-                transmission.move_id.with_company(company),
-                allow_raising=False,
-                sending_methods={"email"},
-            )
-
     @api.model
     def _wake_mail_queue(self):
         """Have the mail queue run as soon as this transaction is committed, rather
@@ -420,18 +405,14 @@ class EinvoiceTransmission(models.Model):
                 }
             )
         )
-        self.sudo().write(
+        self._mark_sending(
             {
-                "state": "sending",
                 "mail_queued": True,
                 "recipients": "; ".join(recipients),
                 "formats": ", ".join(formats),
-                "attempts": self.attempts + 1,
-                "scheduled_at": self.scheduled_at or fields.Datetime.now(),
                 "mail_id": mail.id,
                 "external_id": message.message_id,
                 "attachment_ids": [fields.Command.set(attachments.ids)],
-                "last_error": False,
             }
         )
         return mail

@@ -80,29 +80,42 @@ class IrActionsReport(models.Model):
         return args
 
     @api.model
-    def _einvoice_render_pdfs(self, report_ref, res_ids):
+    def _einvoice_batch_rendering(self):
+        """Whether the installed wkhtmltopdf renders many documents in one call that
+        can be told apart (a build with patched Qt)."""
+        return is_patched(self._einvoice_wkhtmltopdf_version())
+
+    @api.model
+    def _einvoice_render_pdfs(self, report_ref, res_ids, layout=None):
         """``{res_id: PDF}`` of a report that keeps no attachment, for many records
-        in as few wkhtmltopdf calls as the installed build allows: with patched Qt,
-        Odoo's own batch; without it, documents of one page share a call
-        (`render_in_batches`). A record that cannot be rendered is missing from
-        the result, with the reason in the log."""
-        res_ids = list(res_ids)
+        in as few wkhtmltopdf calls as the installed build allows: the suite's one
+        batch renderer (invoices through `einvoice.document.render_pdfs`,
+        reminders). With patched Qt, Odoo's own batch; without it, documents of one
+        page share a call (`render_in_batches`). `layout`: the key of the letterhead
+        (external layout) to print on, else the company's. A record that cannot be
+        rendered is missing from the result, with the reason in the log."""
+        # Without JavaScript to wait for, the print delay can be short
+        # (FAST_PRINT_DELAY); the letterhead is read by report/external_layout.xml.
+        return self.with_context(
+            einvoice_fast_print=True, einvoice_report_layout=layout or False
+        )._einvoice_render_batch(report_ref, list(res_ids))
+
+    @api.model
+    def _einvoice_render_batch(self, report_ref, res_ids):
         if len(res_ids) < 2:
             return self._einvoice_render_each(report_ref, res_ids)
-        if len(res_ids) > 1 and is_patched(self._einvoice_wkhtmltopdf_version()):
+        if self._einvoice_batch_rendering():
             try:
-                streams = self._render_qweb_pdf_prepare_streams(
-                    report_ref, {}, res_ids=res_ids
+                content, report_type = self._pre_render_qweb_pdf(
+                    report_ref, res_ids=res_ids
                 )
+                split = self._get_splitted_report(report_ref, content, report_type)
             except UserError as error:
                 _logger.warning("batch rendering failed, one by one: %s", error)
-            else:
-                if False not in streams:
-                    return {
-                        res_id: value["stream"].getvalue()
-                        for res_id, value in streams.items()
-                    }
-            return self._einvoice_render_each(report_ref, res_ids)
+                split = {}
+            pdfs = {res_id: split[res_id] for res_id in res_ids if split.get(res_id)}
+            rest = [res_id for res_id in res_ids if res_id not in pdfs]
+            return pdfs | self._einvoice_render_each(report_ref, rest)
         report = self._get_report(report_ref)
         context = {"debug": False}
         data = {"report_type": "pdf", "debug": False}

@@ -69,7 +69,7 @@ class MailMail(models.Model):
         for transmission in transmissions:
             mail = transmission.mail_id
             if mail.state == "sent":
-                transmission._mark_sent(mail)
+                transmission._mail_sent(mail)
             elif mail.state == "exception":
                 transmission.write(
                     {
@@ -87,16 +87,10 @@ class MailMail(models.Model):
 class EinvoiceTransmission(models.Model):
     _inherit = "einvoice.transmission"
 
-    def _mark_sent(self, mail):
+    def _mail_sent(self, mail):
+        """The mail server took `mail`, the e-mail of this transmission."""
         self.ensure_one()
-        self.write(
-            {
-                "state": "sent",
-                "sent_at": fields.Datetime.now(),
-                "external_id": mail.message_id or self.external_id,
-                "last_error": False,
-            }
-        )
+        self._mark_sent({"external_id": mail.message_id or self.external_id})
         if self.move_id:
             self.move_id.with_context(
                 skip_invoice_sync=True
@@ -211,7 +205,7 @@ class EinvoiceTransmission(models.Model):
         for transmission in stale:
             mail = transmission.mail_id
             if mail.state == "sent":
-                transmission._mark_sent(mail)
+                transmission._mail_sent(mail)
                 continue
             if mail.state == "outgoing":
                 # The queue may be sending it right now: then it is left alone.

@@ -54,7 +54,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def _compute_einvoice_batch_pdf(self):
-        batch = self.env["einvoice.email.send"]._batch_rendering()
+        batch = self.env["ir.actions.report"]._einvoice_batch_rendering()
         for settings in self:
             settings.einvoice_batch_pdf = batch
 

@@ -91,8 +91,8 @@ class ResPartner(models.Model):
 
     def _get_edi_builder(self, invoice_edi_format):
         if invoice_edi_format == "ublbe":
-            # The PDF is added once rendered (account.move.send).
-            return self.env["account.edi.xml.ubl_be"].with_context(einvoice_pdf=False)
+            # Its PDF is put inside once rendered (account.move.send).
+            return self.env["account.edi.xml.ubl_be"]
         return super()._get_edi_builder(invoice_edi_format)
 
     @api.model

@@ -496,12 +496,16 @@ class TestUblCases(UblCaseCommon):
             self.be_customer,
             [self.line(self.table, 640.0, self.tax("attn_VAT-OUT-21-L"))],
         )
-        move = move.with_context(einvoice_pdf=None, force_report_rendering=True)
-        xml = move.einvoice_ubl("ublbe")
+        documents = self.env["einvoice.document"].with_context(
+            force_report_rendering=True
+        )
+        prepared = documents.prepare(move, "ublbe")[move.id]
+        xml = prepared.ubl.raw
         [pdf] = golden.values(xml, "//cbc:EmbeddedDocumentBinaryObject")
         import base64
 
         self.assertTrue(base64.b64decode(pdf).startswith(b"%PDF"))
+        self.assertEqual(base64.b64decode(pdf), prepared.pdf.raw)
         [reference] = golden.values(
             xml, "//cac:AdditionalDocumentReference[cac:Attachment]/cbc:ID"
         )

@@ -159,10 +159,7 @@ def main():
         extra = []
         for move in ours_moves[: min(100, args.count)]:
             extra.append((move.einvoice_ubl("nlcius").encode(), "nlcius"))
-            extra.append(
-                (move.with_context(einvoice_pdf=pdf).einvoice_ubl("ublbe").encode(),
-                 "ublbe")
-            )  # fmt: skip
+            extra.append((move._einvoice_export("ublbe", pdf=pdf)[0], "ublbe"))
         ours_cr.rollback()
         stock_cr.rollback()
 
