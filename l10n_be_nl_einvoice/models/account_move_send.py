@@ -136,27 +136,27 @@ class AccountMoveSend(models.AbstractModel):
     @api.model
     def _prepare_invoice_pdf_report(self, invoices_data):
         # EXTENDS account: the PDFs are rendered as the customer receives them, on
-        # the company's letterhead, by the one renderer of the suite
-        # (`einvoice.email.send._render_pdfs`): many in one call with a patched
+        # the company's letterhead, by the documents' service of the suite
+        # (`einvoice.document.render_pdfs`): many in one call with a patched
         # wkhtmltopdf; with Debian's build, which cannot tell the invoices of one
         # call apart, invoices of one page share a call and the others have one
         # each (Odoo's own batch fails there).
-        sender = self.env["einvoice.email.send"]
+        documents = self.env["einvoice.document"]
         checked = self._einvoice_check_ubls(invoices_data)
         groups = groupby(
             invoices_data.items(),
             key=lambda item: (item[1]["pdf_report"], item[0].company_id),
         )
         try:
-            self._einvoice_render_pdfs(sender, groups)
+            self._einvoice_render_pdfs(documents, groups)
         finally:
             checked()
 
     @api.model
-    def _einvoice_render_pdfs(self, sender, groups):
+    def _einvoice_render_pdfs(self, documents, groups):
         for (report, company), items in groups:
             moves = self.env["account.move"].browse([move.id for move, _d in items])
-            pdfs = sender.with_company(company)._render_pdfs(
+            pdfs = documents.with_company(company).render_pdfs(
                 moves.with_company(company), report.report_name
             )
             for invoice, invoice_data in items:
@@ -304,11 +304,5 @@ class AccountMoveSend(models.AbstractModel):
                 reasons[move.id] = text
             waiting = move._einvoice_email_transmission()
             if "email" in move_data["sending_methods"] and waiting.state == "pending":
-                waiting.write(
-                    {
-                        "state": "failed",
-                        "attempts": waiting.attempts + 1,
-                        "last_error": text,
-                    }
-                )
+                waiting._mark_failed(text)
         return super()._hook_if_errors(moves_data, allow_raising=allow_raising)

@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from odoo import _, api, models
 
-from .einvoice_document import INVOICE_REPORT
-
 _logger = logging.getLogger(__name__)
 
 # A failed e-mail is handed back to the mail queue after these waits, then given up.
@@ -94,12 +92,6 @@ class EinvoiceEmailSend(models.AbstractModel):
                 {"id": move.id, "name": move.display_name, "reason": reason}
             )
         return result
-
-    @api.model
-    def _render_pdfs(self, moves, report_name=INVOICE_REPORT):
-        # Odoo's Send renders its PDFs under this name (account_move_send.py): the
-        # documents' service renders them (`einvoice.document.render_pdfs`).
-        return self.env["einvoice.document"].render_pdfs(moves, report_name)
 
     @api.model
     def _mark_sent(self, move):

@@ -315,14 +315,14 @@ class TestEmailSendBatch(EmailSendCase):
 
     def test_e_mailed_invoices_carry_the_chosen_letterhead(self):
         move = self.invoice()
-        sender = self.env["einvoice.email.send"]
+        documents = self.env["einvoice.document"]
         self.company.external_report_layout_id = self.env.ref(
             "web.external_layout_standard"
         )
-        html = sender._render_pdfs(move)[move.id].decode()
+        html = documents.render_pdfs(move)[move.id].decode()
         self.assertIn("o_report_layout_standard", html)
         self.company.einvoice_email_layout_id = self.env.ref("web.report_layout_boxed")
-        html = sender._render_pdfs(move)[move.id].decode()
+        html = documents.render_pdfs(move)[move.id].decode()
         self.assertIn("o_report_layout_boxed", html)
         self.assertNotIn("o_report_layout_standard", html)
         self.assertIn(move.name, html)

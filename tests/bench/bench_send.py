@@ -174,7 +174,7 @@ def run_ours(env, moves, access_point):
 
     timings = Timings()
     with ExitStack() as stack:
-        timings.wrap(stack, type(env["einvoice.email.send"]), "_render_pdfs", "PDF")
+        timings.wrap(stack, type(env["einvoice.document"]), "render_pdfs", "PDF")
         timings.wrap(
             stack, type(env["account.edi.xml.ubl_bis3"]), "_export_invoice", "UBL"
         )
