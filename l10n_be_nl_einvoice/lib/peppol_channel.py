@@ -2,7 +2,7 @@
 
 Belgium: since 1 January 2026 an enterprise established in Belgium invoices its
 Belgian VAT-registered business customers with a structured e-invoice (law of
-6 February 2024 amending the VAT Code, art. 53 §2; Royal Decree of 8 July 2025).
+6 February 2024 amending the VAT Code, and its implementing royal decree).
 Peppol BIS Billing 3.0 is the channel everyone can be reached by; another structured
 channel only when both parties agreed on it. Consumers, and businesses without a
 Belgian VAT number, may still get a PDF by e-mail or a letter.
