@@ -10,6 +10,7 @@ from . import ir_actions_report
 from . import account_move_ubl
 from . import res_partner
 from . import res_partner_quality
+from . import res_partner_peppol
 from . import account_move_legal
 from . import account_tax
 from . import account_edi_common
@@ -28,6 +29,7 @@ from . import einvoice_transmission_peppol
 from . import account_move_email
 from . import account_move_peppol
 from . import account_move_send_peppol
+from . import account_move_send_channel
 from . import einvoice_email_send
 from . import einvoice_send_batch
 from . import mail_mail

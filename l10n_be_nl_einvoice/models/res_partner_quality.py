@@ -246,17 +246,21 @@ class ResPartner(models.Model):
         company = companies.get(self.id)
         if company:
             return self._einvoice_party_problems(self, role="seller", company=company)
+        customer = self.commercial_partner_id
         return self._einvoice_party_problems(
-            self.commercial_partner_id,
+            customer,
             role="buyer",
             email=self._einvoice_invoice_recipients() or None,
-        )
+        ) + customer._einvoice_peppol_problems(self.env.company)
 
     @api.depends(
         "name", "is_company", "vat", "company_registry", "street", "zip", "city",
         "country_id", "email", "einvoice_invoice_email", "peppol_eas",
         "peppol_endpoint", "einvoice_vies_state", "bank_ids.acc_number",
+        "peppol_verification_state", "einvoice_peppol_checked_on",
+        "einvoice_peppol_checked_id",
     )  # fmt: skip
+    @api.depends_context("company")
     def _compute_einvoice_data_problems(self):
         companies = self._einvoice_companies_by_partner()
         for partner in self:
@@ -293,9 +297,11 @@ class ResPartner(models.Model):
         "field_label", "code", "message", "blocking"}]}]``. For billing users and
         above (the Data quality menu's groups)."""
         require_group(self.env, BILLING, self.env._("The data-quality list"))
+        # The Peppol check is the one company's when one is named.
+        partners = self.with_company(company_id) if company_id else self
         result = []
         companies = self._einvoice_companies_by_partner()
-        for partner in self._einvoice_quality_candidates(company_id):
+        for partner in partners._einvoice_quality_candidates(company_id):
             problems = partner._einvoice_own_problems(companies)
             if problems:
                 result.append(

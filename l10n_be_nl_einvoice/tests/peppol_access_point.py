@@ -8,16 +8,28 @@ invoices: ``/api/peppol/1/send_document`` (a message id per document),
 ``/api/peppol/1/ack`` and the participant status. A test settles a message as the
 network would (`settle`), and sets the fault of the next send (`fault`): its answer
 lost (the document received, then the connection dropped) or an error answer.
+`register_company` registers a test class's company with it.
+
+`PeppolDirectory` stands in for the Peppol directory (SML/SMP) participants are
+looked up in: registered, unknown, or not reachable at all.
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import os
 import threading
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+from unittest.mock import patch
+
+import requests
+from lxml import etree
+
+import odoo
 
 
 class PeppolAccessPoint:
@@ -174,3 +186,99 @@ class PeppolAccessPoint:
                 pass
 
         return Handler
+
+
+def register_company(case):
+    """For the test class `case`: its company registered on Peppol (what Odoo's
+    registration leads to: state *receiver*, a proxy user with a key of its own, edi
+    mode "test"), Odoo's proxy client pointed at a stand-in access point, returned."""
+    # Odoo's test runner says a test is running (Odoo's sending then does not
+    # commit, account.move.send._can_commit); pytest's does not.
+    case.startClassPatcher(patch.object(odoo.modules.module, "current_test", True))
+    case.env["ir.config_parameter"].sudo().set_param("account_peppol.edi.mode", "test")
+    case.company.account_peppol_proxy_state = "receiver"
+    proxy_users = case.env["account_edi_proxy_client.user"]
+    id_client, refresh_token = (
+        "einvoice-test-client",
+        base64.b64encode(os.urandom(32)).decode(),
+    )
+    proxy_users.create(
+        {
+            "id_client": id_client,
+            "company_id": case.company.id,
+            "proxy_type": "peppol",
+            "edi_mode": "test",
+            "edi_identification": proxy_users._get_proxy_identification(
+                case.company, "peppol"
+            ),
+            "private_key_id": case.env["certificate.key"]
+            ._generate_rsa_private_key(case.company, name="peppol_test.key")
+            .id,
+            "refresh_token": refresh_token,
+        }
+    )
+    access_point = PeppolAccessPoint(id_client, refresh_token).start()
+    case.addClassCleanup(access_point.stop)
+    urls = {"peppol": {"prod": access_point.url, "test": access_point.url}}
+    case.startClassPatcher(
+        patch.object(type(proxy_users), "_get_proxy_urls", lambda self: urls)
+    )
+    return access_point
+
+
+class PeppolDirectory:
+    """A stand-in of the Peppol directory account_peppol looks participants up in
+    (the SML's DNS name of a participant, then its SMP's service group over HTTP), at
+    the requests seam of Odoo's tests (`BaseCase._request_handler`): a participant in
+    `registered` answers with a service group listing `document_types`; any other is
+    unknown, as a name the SML does not resolve; with `down`, nothing answers."""
+
+    SMP_NS = "http://busdox.org/serviceMetadata/publishing/1.0/"
+    ID_NS = "http://busdox.org/transport/identifiers/1.0/"
+
+    def __init__(self, document_types):
+        self.document_types = list(document_types)
+        self.registered = set()
+        self.down = False
+        self.asked = []
+
+    @staticmethod
+    def handles(url):
+        host = urllib.parse.urlsplit(url).hostname or ""
+        return host.endswith(".edelivery.tech.ec.europa.eu")
+
+    def answer(self, url):
+        """The response to a GET of `url`, or the error requests raises."""
+        quoted = urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
+        participant = urllib.parse.unquote_plus(quoted).split("::", 1)[-1].lower()
+        self.asked.append(participant)
+        if self.down or participant not in self.registered:
+            raise requests.exceptions.ConnectionError(f"cannot resolve {url}")
+        response = requests.Response()
+        response.status_code = 200
+        response.url = url
+        response._content = self._service_group(participant)
+        return response
+
+    def _service_group(self, participant):
+        group = etree.Element(f"{{{self.SMP_NS}}}ServiceGroup")
+        identifier = etree.SubElement(group, f"{{{self.ID_NS}}}ParticipantIdentifier")
+        identifier.set("scheme", "iso6523-actorid-upis")
+        identifier.text = participant
+        collection = etree.SubElement(
+            group, f"{{{self.SMP_NS}}}ServiceMetadataReferenceCollection"
+        )
+        for document_type in self.document_types:
+            reference = etree.SubElement(
+                collection, f"{{{self.SMP_NS}}}ServiceMetadataReference"
+            )
+            service = urllib.parse.quote_plus(
+                "busdox-docid-qns::urn:oasis:names:specification:ubl:schema:xsd:"
+                f"Invoice-2::Invoice##{document_type}::2.1"
+            )
+            reference.set(
+                "href",
+                f"https://smp.example/{urllib.parse.quote_plus(participant)}"
+                f"/services/{service}",
+            )
+        return etree.tostring(group, xml_declaration=True, encoding="UTF-8")

@@ -4,17 +4,14 @@ Odoo's Peppol access point on loopback: what the transmission ledger, the invoic
 the dashboard say, from the hand-over to delivery, rejection, refusal and a lost
 answer."""
 
-import base64
-import os
 from unittest.mock import patch
 
-import odoo
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import DemoCompanyCase, own_sales_journal, role_users
-from .peppol_access_point import PeppolAccessPoint
+from .peppol_access_point import register_company
 
 ACTIVITY_TYPE = "l10n_be_nl_einvoice.mail_activity_type_peppol_failed"
 
@@ -26,41 +23,7 @@ class TestPeppolLedger(DemoCompanyCase):
         super().setUpClass()
         if "peppol_move_state" not in cls.env["account.move"]._fields:
             cls.skipTest(cls, "needs account_peppol")
-        # Odoo's test runner says a test is running (Odoo's sending then does not
-        # commit, account.move.send._can_commit); pytest's does not.
-        cls.startClassPatcher(patch.object(odoo.modules.module, "current_test", True))
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "account_peppol.edi.mode", "test"
-        )
-        # A company registered on Peppol (what Odoo's registration leads to), with
-        # its proxy user and a key of its own.
-        cls.company.account_peppol_proxy_state = "receiver"
-        proxy_users = cls.env["account_edi_proxy_client.user"]
-        id_client, refresh_token = (
-            "einvoice-test-client",
-            base64.b64encode(os.urandom(32)).decode(),
-        )
-        proxy_users.create(
-            {
-                "id_client": id_client,
-                "company_id": cls.company.id,
-                "proxy_type": "peppol",
-                "edi_mode": "test",
-                "edi_identification": proxy_users._get_proxy_identification(
-                    cls.company, "peppol"
-                ),
-                "private_key_id": cls.env["certificate.key"]
-                ._generate_rsa_private_key(cls.company, name="peppol_test.key")
-                .id,
-                "refresh_token": refresh_token,
-            }
-        )
-        cls.access_point = PeppolAccessPoint(id_client, refresh_token).start()
-        cls.addClassCleanup(cls.access_point.stop)
-        urls = {"peppol": {"prod": cls.access_point.url, "test": cls.access_point.url}}
-        cls.startClassPatcher(
-            patch.object(type(proxy_users), "_get_proxy_urls", lambda self: urls)
-        )
+        cls.access_point = register_company(cls)
         # Who is on the network: a stand-in of the SML/SMP look-up.
         cls.on_network = {"0208:0555444368"}
         cls.startClassPatcher(
