@@ -293,6 +293,35 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def mail_server_down(env):
+    """A mail server first in line where nothing listens: e-mails to it fail."""
+    return env["ir.mail_server"].create(
+        {
+            "name": "down",
+            "sequence": 1,
+            "smtp_host": "127.0.0.1",
+            "smtp_port": free_port(),  # nothing listens there
+            "smtp_encryption": "none",
+        }
+    )
+
+
+def overseas_customer(env, **values):
+    """A company customer in the United States: no Peppol address, so its Peppol
+    BIS 3.0 file fails the official rules (PEPPOL-EN16931-R010)."""
+    return env["res.partner"].create(
+        {
+            "name": "Overseas",
+            "street": "1 Harbor Road",
+            "zip": "02110",
+            "city": "Boston",
+            "country_id": env.ref("base.us").id,
+            "is_company": True,
+            **values,
+        }
+    )
+
+
 def start_loopback_smtp(case):
     """Start an SMTP server on loopback for the test class `case` and point Odoo's
     mail queue at it (the other mail servers switched off); returns its inbox."""

@@ -14,7 +14,7 @@ from ..lib.ubl_validate import get_validator
 from .common import (
     DemoCompanyCase,
     deliver_mails,
-    free_port,
+    mail_server_down,
     own_sales_journal,
     start_loopback_smtp,
 )
@@ -188,15 +188,7 @@ class TestEmailSend(EmailSendCase):
         move = self.invoice()
         move.einvoice_send_email()
         transmission = move.einvoice_transmission_ids
-        down = self.env["ir.mail_server"].create(
-            {
-                "name": "down",
-                "sequence": 1,
-                "smtp_host": "127.0.0.1",
-                "smtp_port": free_port(),  # nothing listens there
-                "smtp_encryption": "none",
-            }
-        )
+        down = mail_server_down(self.env)
         self.deliver(transmission)
         self.assertEqual(transmission.state, "failed")
         self.assertTrue(transmission.last_error)

@@ -6,7 +6,7 @@ sending recorded as a resend; what the mail server did is what the ledger says."
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import deliver_mails, role_users
+from .common import deliver_mails, overseas_customer, role_users
 from .test_email_send import EmailSendCase
 
 
@@ -138,17 +138,8 @@ class TestSendDialog(EmailSendCase):
         self.assertIn("2 invoice(s) delivered, 0 failed.", batch.summary)
 
     def test_by_e_mail_an_e_invoice_that_fails_the_rules_is_left_out(self):
-        overseas = self.env["res.partner"].create(
-            {
-                "name": "Overseas",
-                "street": "1 Harbor Road",
-                "zip": "02110",
-                "city": "Boston",
-                "country_id": self.env.ref("base.us").id,
-                "is_company": True,
-                "email": "ap@overseas.example",
-                "invoice_edi_format": "ubl_bis3",
-            }
+        overseas = overseas_customer(
+            self.env, email="ap@overseas.example", invoice_edi_format="ubl_bis3"
         )
         move = self.invoice(overseas)
         self.dialog(move, self.users["billing"]).action_send_and_print()

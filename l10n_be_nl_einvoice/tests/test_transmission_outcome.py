@@ -12,7 +12,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import free_port, role_users
+from .common import mail_server_down, role_users
 from .test_email_send import EmailSendCase
 
 PERMANENT = "554 5.7.1 Refused by the receiver's policy"
@@ -180,15 +180,7 @@ class TestTransmissionOutcome(EmailSendCase):
     def test_a_mail_server_that_is_down_fails_with_the_reason_then_delivers_once(self):
         move = self.invoice()
         transmission = self.send(move, self.billing)
-        down = self.env["ir.mail_server"].create(
-            {
-                "name": "down",
-                "sequence": 1,
-                "smtp_host": "127.0.0.1",
-                "smtp_port": free_port(),  # nothing listens there
-                "smtp_encryption": "none",
-            }
-        )
+        down = mail_server_down(self.env)
         self.run_queue(transmission)
         self.assertEqual(transmission.state, "failed")
         self.assertIn("refused", transmission.last_error.lower())

@@ -3,7 +3,12 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import DemoCompanyCase, own_sales_journal, role_users
+from .common import (
+    DemoCompanyCase,
+    overseas_customer,
+    own_sales_journal,
+    role_users,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -169,16 +174,7 @@ class TestUblCheck(DemoCompanyCase):
         self.assertNotIn("error", data)
         self.assertIn(b"<Invoice", data["ubl_cii_xml_attachment_values"]["raw"])
 
-        export = self.env["res.partner"].create(
-            {
-                "name": "Overseas",
-                "street": "1 Harbor Road",
-                "zip": "02110",
-                "city": "Boston",
-                "country_id": self.env.ref("base.us").id,
-                "is_company": True,
-            }
-        )
+        export = overseas_customer(self.env)
         bad = self._invoice(export)
         data = {"invoice_edi_format": "ubl_bis3"}
         sender._hook_invoice_document_before_pdf_report_render(bad, data)
