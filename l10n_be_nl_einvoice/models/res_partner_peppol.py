@@ -188,7 +188,13 @@ class ResPartner(models.Model):
             self.env["ir.config_parameter"].sudo().get_param(PROBE_PARAMETER)
             or PROBE_PARTICIPANT
         )
-        return self._get_participant_info(probe.strip().lower()) is not None
+        try:
+            return self._get_participant_info(probe.strip().lower()) is not None
+        except Exception:
+            # A probe that fails otherwise than by the network says nothing about
+            # the directory: the answer about the customer stands.
+            _logger.warning("Peppol directory probe failed", exc_info=True)
+            return True
 
     def button_account_peppol_check_partner_endpoint(self, company=None, force=False):
         # EXTENDS account_peppol: Odoo checks a customer each time a Send dialog
