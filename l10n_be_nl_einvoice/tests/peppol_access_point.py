@@ -282,3 +282,14 @@ class PeppolDirectory:
                 f"/services/{service}",
             )
         return etree.tostring(group, xml_declaration=True, encoding="UTF-8")
+
+
+class DirectoryLookups:
+    """For a test class with a `directory` (`PeppolDirectory`): its look-ups are
+    answered there, and nothing else leaves."""
+
+    @classmethod
+    def _request_handler(cls, s, r, **kw):
+        if PeppolDirectory.handles(r.url):
+            return cls.directory.answer(r.url)
+        return super()._request_handler(s, r, **kw)

@@ -6,11 +6,11 @@ stand-in on the requests seam."""
 from odoo.tests import tagged
 
 from .common import DemoXmlrpcCase
-from .peppol_access_point import PeppolDirectory
+from .peppol_access_point import DirectoryLookups, PeppolDirectory
 
 
 @tagged("post_install", "-at_install")
-class TestPeppolLookupOverXmlrpc(DemoXmlrpcCase):
+class TestPeppolLookupOverXmlrpc(DirectoryLookups, DemoXmlrpcCase):
     users_prefix = "peppol_rpc"
 
     @classmethod
@@ -19,13 +19,6 @@ class TestPeppolLookupOverXmlrpc(DemoXmlrpcCase):
         formats = cls.env["account.edi.xml.ubl_21"]._get_customization_ids()
         cls.directory = PeppolDirectory([formats["ubl_bis3"]])
         cls.directory.registered = {"0208:0203201340", "0208:0555444368"}
-
-    @classmethod
-    def _request_handler(cls, s, r, **kw):
-        # The Peppol directory's stand-in answers its look-ups; nothing else leaves.
-        if PeppolDirectory.handles(r.url):
-            return cls.directory.answer(r.url)
-        return super()._request_handler(s, r, **kw)
 
     def test_billing_users_look_customers_up_on_peppol(self):
         not_on_peppol = self.env["res.partner"].search(
