@@ -47,9 +47,12 @@ class MailMail(models.Model):
             if mail.state == "outgoing":
                 transmission._hand_over()
                 if auto_commit is True:
+                    # Only in the mail queue's own mode that commits after each
+                    # e-mail (Odoo's mail cron): everything before is committed by
+                    # it already, this commits the hand-over alone.
                     self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
-                super(MailMail, mail)._send(
+                super(MailMail, mail.with_context(einvoice_ledger_mail=True))._send(
                     auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
                 )
             except smtplib.SMTPServerDisconnected as error:

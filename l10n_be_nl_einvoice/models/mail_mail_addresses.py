@@ -19,7 +19,9 @@ class MailMail(models.Model):
             mail_server=mail_server,
             recipients_follower_status=recipients_follower_status,
         )
-        if not self.email_to or not self._einvoice_ledger_mail():
+        # Ledger mails are sent one by one under this flag (mail_mail.py `_send`):
+        # no query per e-mail to tell them.
+        if not self.email_to or not self.env.context.get("einvoice_ledger_mail"):
             return emails
         typed = email_addresses.split(self.email_to)
         lowered = {address.lower() for address in typed}
@@ -30,11 +32,3 @@ class MailMail(models.Model):
                 email["email_to"] = typed
                 email["email_to_normalized"] = typed
         return emails
-
-    def _einvoice_ledger_mail(self):
-        # The ledger is the system's record; only whether this mail is on it.
-        return bool(
-            self.env["einvoice.transmission"]
-            .sudo()
-            .search_count([("mail_id", "=", self.id)], limit=1)
-        )

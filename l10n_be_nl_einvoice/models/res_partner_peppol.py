@@ -5,6 +5,8 @@
 # pylint: disable=consider-merging-classes-inherited
 import logging
 
+from lxml import etree
+
 from odoo import api, fields, models
 from odoo.tools.misc import format_date
 
@@ -190,9 +192,11 @@ class ResPartner(models.Model):
         )
         try:
             return self._get_participant_info(probe.strip().lower()) is not None
-        except Exception:
-            # A probe that fails otherwise than by the network says nothing about
-            # the directory: the answer about the customer stands.
+        except (etree.XMLSyntaxError, TypeError, ValueError):
+            # Odoo catches the network's errors (None above). An answer that is not
+            # a service group (unreadable, or from a stand-in that cannot answer
+            # it) is an answer: the directory is reachable, and what it said about
+            # the customer stands.
             _logger.warning("Peppol directory probe failed", exc_info=True)
             return True
 
